@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alloc.h - the only way core/ allocates (base layer). Tests swap the hooks
+ * to inject failures; a failed allocation is LT_E_NOMEM for the caller.
+ * The hooks are set once at startup, before any thread starts.
+ */
+#ifndef LT_BASE_ALLOC_H
+#define LT_BASE_ALLOC_H
+
+#include <stddef.h>
+
+struct lt_alloc_hooks {
+    void *(*malloc_fn)(size_t n);
+    void *(*realloc_fn)(void *p, size_t n);
+    void (*free_fn)(void *p);
+};
+
+/* Replace the hooks (NULL restores the C library's). Not thread-safe. */
+void lt_alloc_set_hooks(const struct lt_alloc_hooks *hooks);
+
+void *lt_malloc(size_t n);
+void *lt_calloc(size_t count, size_t size); /* zeroed; NULL on overflow */
+void *lt_realloc(void *p, size_t n);
+void lt_free(void *p); /* lt_free(NULL) does nothing */
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * decode.h - link, network and transport header decoding (fmt layer; base/).
+ * Pure: reads the packet bytes, fills a struct pointing into them, counts
+ * what it saw in stats. Never allocates, never reads past caplen.
+ *
+ * Link types: Ethernet (1) with 802.1Q / 802.1ad / QinQ tags, Linux cooked
+ * SLL (113) and SLL2 (276), raw IP (101, 228 IPv4, 229 IPv6, and the DLT_RAW
+ * values 12 and 14), BSD null/loopback (0, 108), NFLOG (239). Inside: IPv4
+ * with options, IPv6 with extension headers, IP-in-IP, GRE (incl. ERSPAN),
+ * VXLAN, MPLS, PPPoE session. IP fragments are recognised and counted, not
+ * reassembled.
+ */
+#ifndef LT_FMT_DECODE_H
+#define LT_FMT_DECODE_H
+
+#include <stdint.h>
+
+#include "../base/err.h"
+#include "../base/span.h"
+#include "../base/stats.h"
+
+#define LT_TCP_FIN 0x01
+#define LT_TCP_SYN 0x02
+#define LT_TCP_RST 0x04
+#define LT_TCP_PSH 0x08
+#define LT_TCP_ACK 0x10
+
+struct lt_l4 {
+    uint8_t ip_version;         /* 4 or 6 (innermost IP header) */
+    uint8_t proto;              /* innermost L4 protocol: 6 TCP, 17 UDP, ... */
+    uint8_t tcp_flags;          /* LT_TCP_* */
+    uint8_t src[16], dst[16];   /* addresses; IPv4 in the first 4 bytes, rest 0 */
+    uint16_t sport, dport;      /* TCP/UDP ports (0 otherwise) */
+    uint32_t seq, ack;          /* TCP */
+    struct lt_span payload;     /* L4 payload as captured (clipped to the IP
+                                   length: Ethernet padding is not payload) */
+    uint32_t payload_wire_len;  /* L4 payload length on the wire; larger than
+                                   payload.len when snaplen cut the packet */
+    const uint8_t *eth_src;     /* outermost Ethernet source MAC or NULL */
+    const uint8_t *eth_dst;     /* outermost Ethernet destination MAC or NULL */
+};
+
+/*
+ * lt_decode_packet() - decode p[0..caplen) of link type linktype; origlen is
+ * the packet's length on the wire. Returns:
+ *   LT_OK            *out describes an IP packet with a TCP, UDP or other L4
+ *                    header (check out->proto)
+ *   LT_E_UNSUPPORTED not for us: non-IP, unknown link type, an IP
+ *                    fragment, first or not (counted: non_ip,
+ *                    link_unsupported, ip_fragments)
+ *   LT_E_TRUNCATED   headers cut by snaplen (counted: truncated_headers)
+ *   LT_E_MALFORMED   impossible header values (counted: malformed)
+ * Counts ipv4 / ipv6 / tcp_segments / udp_datagrams / other_l4 / tunneled on
+ * success. *out is fully written on LT_OK, unspecified otherwise.
+ */
+enum lt_err lt_decode_packet(uint32_t linktype, const uint8_t *p,
+                             uint32_t caplen, uint32_t origlen,
+                             struct lt_l4 *out, struct lt_stats *st);
+
+#endif
