@@ -69,6 +69,8 @@ struct lt_capture_reader {
     bool ng_swapped;
     uint32_t n_if;
     struct lt_pcapng_if ifs[LT_PCAPNG_MAX_IF];
+    uint64_t skip_left;          /* bytes of an over-cap block still to drop */
+    int64_t last_ts_ns;          /* last packet time: SPBs carry none */
     char msg[192];               /* last error, e.g. "block length 13 is not a
                                     multiple of 4 at offset 4096" */
 };

@@ -26,6 +26,9 @@
 #define LT_TCP_PSH 0x08
 #define LT_TCP_ACK 0x10
 
+/* IP-in-IP, GRE and VXLAN layers one packet may nest. */
+#define LT_DECODE_MAX_TUNNELS 4
+
 struct lt_l4 {
     uint8_t ip_version;         /* 4 or 6 (innermost IP header) */
     uint8_t proto;              /* innermost L4 protocol: 6 TCP, 17 UDP, ... */
@@ -52,7 +55,17 @@ struct lt_l4 {
  *   LT_E_TRUNCATED   headers cut by snaplen (counted: truncated_headers)
  *   LT_E_MALFORMED   impossible header values (counted: malformed)
  * Counts ipv4 / ipv6 / tcp_segments / udp_datagrams / other_l4 / tunneled on
- * success. *out is fully written on LT_OK, unspecified otherwise.
+ * success, exactly one error counter otherwise; st may be NULL (no counts).
+ * *out is fully written on LT_OK, unspecified otherwise; its pointers are
+ * borrowed from p. Details:
+ *   - tunnels nested deeper than LT_DECODE_MAX_TUNNELS: LT_E_UNSUPPORTED
+ *     (non_ip); GRE other than version 0 without routing, and UDP to 4789
+ *     without the VXLAN I flag, are returned as they are (proto 47 / 17)
+ *   - 0x88BE with the GRE S bit is ERSPAN II (8-byte header), without it
+ *     ERSPAN I (Ethernet right after GRE)
+ *   - tcp_flags is the whole flags byte (URG, ECE, CWR included)
+ *   - IPv6 atomic fragments (offset 0, M 0) decode as whole packets
+ * Pure and reentrant.
  */
 enum lt_err lt_decode_packet(uint32_t linktype, const uint8_t *p,
                              uint32_t caplen, uint32_t origlen,

@@ -61,6 +61,7 @@ struct lt_http_ctx {
     struct lt_decomp *decomp;     /* owned */
     struct lt_buf body;           /* de-chunked body, reused */
     struct lt_buf decoded;        /* decompressed body, reused */
+    struct lt_buf decoded2;       /* second buffer for stacked codings */
     struct lt_http_header *hdrs;  /* owned, lim->max_headers entries */
 };
 

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pipe.c - drive one file through io → fmt → flow → http.
+ *
+ * The input window: one buffer per pipe, max_record + LT_PIPE_READ bytes.
+ * The capture reader parses in place; packets point into the window, the
+ * flow table delivers in-order payload straight from there, so an in-order
+ * packet is never copied. When the reader needs more bytes than are left
+ * after the parse position, the unparsed tail (at most one partial record)
+ * moves to the front and the window is refilled from the input.
+ */
+#include "pipe.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/alloc.h"
+#include "../flow/flow.h"
+#include "../fmt/decode.h"
+
+#define LT_PIPE_READ (4u << 20)    /* bytes asked of the input per refill */
+#define LT_PIPE_SNIFF 4096u        /* bytes wanted before sniffing the format */
+#define LT_PIPE_MAX_WARN 3         /* messages per file; the rest are counted */
+
+/* Per-flow consumer state: one HTTP parser per direction, made lazily. */
+struct pipe_flow {
+    struct lt_http_parser *hp[2];
+};
+
+struct lt_pipe {
+    struct lt_limits lim;
+    struct lt_pipe_hooks hooks;
+    struct lt_stats st;            /* the current file's counters */
+    struct lt_http_ctx http;
+    struct lt_flow_table *flows;
+    uint8_t *win;
+    size_t win_cap;
+    /* the current file, for callbacks */
+    const char *name;
+    struct lt_file_result *res;
+    int n_warn;
+    /* the direction being fed, for the request hook */
+    struct lt_flow *cur_flow;
+    int cur_dir;
+    const struct lt_pkt_meta *cur_meta;
+};
+
+const char *lt_file_status_name(enum lt_file_status s)
+{
+    switch (s) {
+    case LT_FILE_OK: return "ok";
+    case LT_FILE_ERROR: return "error";
+    case LT_FILE_SKIPPED: return "skipped";
+    }
+    return "unknown";
+}
+
+static void pipe_warn(struct lt_pipe *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Count a bad-input event of the current file; describe the first few. */
+static void pipe_warn(struct lt_pipe *p, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    p->res->n_warnings++;
+    if (p->n_warn >= LT_PIPE_MAX_WARN)
+        return;
+    p->n_warn++;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!p->res->error[0])
+        snprintf(p->res->error, sizeof p->res->error, "%.500s", msg);
+    if (p->hooks.warn)
+        p->hooks.warn(p->hooks.ud, msg);
+}
+
+static void on_request(void *ud, const struct lt_http_request *req)
+{
+    struct lt_pipe *p = ud;
+    const struct lt_flow *f = p->cur_flow;
+    int d = p->cur_dir;
+    struct lt_msg_ctx ctx = {
+        .capture = p->name,
+        .frame = p->cur_meta->frame,
+        .ts_ns = p->cur_meta->ts_ns,
+        .ip_version = f->ip_version,
+        .src_ip = f->addr[d],
+        .dst_ip = f->addr[!d],
+        .src_port = f->port[d],
+        .dst_port = f->port[!d],
+    };
+    if (p->hooks.request)
+        p->hooks.request(p->hooks.ud, &ctx, req);
+}
+
+/* The direction's parser, made on first use; NULL when out of memory or
+   when the direction is known not to be HTTP. */
+static struct lt_http_parser *flow_parser(struct lt_pipe *p, struct lt_flow *f,
+                                          int dir)
+{
+    struct pipe_flow *pf = f->user;
+    if (!pf) {
+        pf = lt_calloc(1, sizeof *pf);
+        if (!pf)
+            return NULL;
+        f->user = pf;
+    }
+    if (!pf->hp[dir])
+        pf->hp[dir] = lt_http_parser_new(&p->http);
+    if (pf->hp[dir] && lt_http_is_done(pf->hp[dir]))
+        return NULL;
+    return pf->hp[dir];
+}
+
+static void on_data(void *ud, struct lt_flow *f, int dir, const uint8_t *data,
+                    size_t n, const struct lt_pkt_meta *m)
+{
+    struct lt_pipe *p = ud;
+    struct lt_http_parser *hp = flow_parser(p, f, dir);
+    if (!hp)
+        return;
+    p->cur_flow = f;
+    p->cur_dir = dir;
+    p->cur_meta = m;
+    lt_http_feed(hp, data, n, on_request, p);
+}
+
+static void on_gap(void *ud, struct lt_flow *f, int dir, uint64_t len,
+                   const struct lt_pkt_meta *m)
+{
+    struct lt_pipe *p = ud;
+    struct pipe_flow *pf = f->user;
+    if (!pf || !pf->hp[dir])
+        return; /* nothing parsed yet: the parser will hunt when data comes */
+    p->cur_flow = f;
+    p->cur_dir = dir;
+    p->cur_meta = m;
+    lt_http_gap(pf->hp[dir], len, on_request, p);
+}
+
+static void on_close(void *ud, struct lt_flow *f)
+{
+    struct lt_pipe *p = ud;
+    struct pipe_flow *pf = f->user;
+    if (!pf)
+        return;
+    p->cur_flow = f;
+    p->cur_meta = &f->last;
+    for (int d = 0; d < 2; d++) {
+        if (!pf->hp[d])
+            continue;
+        p->cur_dir = d;
+        lt_http_finish(pf->hp[d], on_request, p);
+        lt_http_parser_free(pf->hp[d]);
+    }
+    lt_free(pf);
+    f->user = NULL;
+}
+
+struct lt_pipe *lt_pipe_new(const struct lt_limits *lim,
+                            const struct lt_pipe_hooks *hooks)
+{
+    struct lt_pipe *p = lt_calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->lim = *lim;
+    p->hooks = *hooks;
+    p->win_cap = (size_t)lim->max_record + LT_PIPE_READ + 65536;
+    p->win = lt_malloc(p->win_cap);
+    struct lt_flow_cb cb = { p, on_data, on_gap, on_close };
+    if (!p->win || lt_http_ctx_init(&p->http, &p->lim, &p->st) != LT_OK) {
+        lt_free(p->win);
+        lt_free(p);
+        return NULL;
+    }
+    p->flows = lt_flow_table_new(&p->lim, &p->st, &cb);
+    if (!p->flows) {
+        lt_http_ctx_release(&p->http);
+        lt_free(p->win);
+        lt_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void lt_pipe_free(struct lt_pipe *p)
+{
+    if (!p)
+        return;
+    lt_flow_table_free(p->flows);
+    lt_http_ctx_release(&p->http);
+    lt_free(p->win);
+    lt_free(p);
+}
+
+/* Read until the window holds at least want bytes after start, or the input
+   ends. Moves the unparsed tail to the front first when space is short.
+   Returns LT_OK (maybe fewer bytes: EOF), or the input's error. */
+static enum lt_err refill(struct lt_pipe *p, struct lt_input *in,
+                          size_t *start, size_t *end, size_t want)
+{
+    if (*start > 0 && p->win_cap - *start < want + LT_PIPE_READ / 2) {
+        memmove(p->win, p->win + *start, *end - *start);
+        *end -= *start;
+        *start = 0;
+    }
+    while (*end - *start < want && *end < p->win_cap) {
+        size_t got = 0;
+        size_t room = p->win_cap - *end;
+        enum lt_err e = lt_input_read(in, p->win + *end, room, &got);
+        *end += got;
+        if (e == LT_END)
+            return LT_OK;
+        if (e != LT_OK)
+            return e;
+    }
+    return LT_OK;
+}
+
+static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
+                          uint64_t frame)
+{
+    struct lt_l4 l4;
+    if (lt_decode_packet(pkt->linktype, pkt->data, pkt->caplen, pkt->origlen,
+                         &l4, &p->st) != LT_OK)
+        return;
+    if (l4.proto != 6)
+        return;
+    struct lt_pkt_meta m = { frame, pkt->ts_ns };
+    if (lt_flow_table_segment(p->flows, &l4, &m) != LT_OK)
+        pipe_warn(p, "out of memory for a TCP segment at frame %llu in '%s'",
+                  (unsigned long long)frame, p->name);
+}
+
+/* Describe an input-layer error; the file stops there. */
+static void input_failed(struct lt_pipe *p, struct lt_input *in, enum lt_err e)
+{
+    p->res->status = LT_FILE_ERROR;
+    snprintf(p->res->error, sizeof p->res->error, "%s: %s in '%s'",
+             lt_compression_name(in->comp), in->msg[0] ? in->msg : lt_err_str(e),
+             p->name);
+    if (p->hooks.warn)
+        p->hooks.warn(p->hooks.ud, p->res->error);
+}
+
+static enum lt_err run_capture(struct lt_pipe *p, struct lt_input *in,
+                               size_t start, size_t end, enum lt_capfmt fmt)
+{
+    struct lt_capture_reader r;
+    struct lt_packet pkt;
+    uint64_t frame = 0;
+    const char *fname = lt_capfmt_name(fmt);
+
+    lt_capture_init(&r, fmt, &p->lim, &p->st);
+    for (;;) {
+        size_t used = 0;
+        enum lt_err e = lt_capture_next(&r, p->win + start, end - start, &used,
+                                        &pkt);
+        /* the packet points into the window: handle it before moving bytes */
+        if (e == LT_OK) {
+            handle_packet(p, &pkt, ++frame);
+            start += used;
+            continue;
+        }
+        start += used;
+        if (e == LT_END)
+            break;
+        if (e == LT_AGAIN) {
+            size_t have = end - start;
+            size_t want = r.need > have ? r.need : have + 1;
+            enum lt_err ie = refill(p, in, &start, &end, want);
+            if (ie != LT_OK) {
+                input_failed(p, in, ie);
+                break;
+            }
+            if (end - start < want) { /* the input has ended */
+                if (lt_capture_finish(&r, end - start) != LT_OK)
+                    pipe_warn(p, "%s: %s in '%s'", fname, r.msg, p->name);
+                break;
+            }
+            continue;
+        }
+        if (lt_err_class(e) == LT_CLASS_ENV)
+            return e;
+        if (!lt_capture_can_resync(&r)) {
+            p->res->status = LT_FILE_ERROR;
+            snprintf(p->res->error, sizeof p->res->error, "%s: %s in '%s'",
+                     fname, r.msg[0] ? r.msg : lt_err_str(e), p->name);
+            if (p->hooks.warn)
+                p->hooks.warn(p->hooks.ud, p->res->error);
+            break;
+        }
+        pipe_warn(p, "%s: %s in '%s'", fname, r.msg[0] ? r.msg : lt_err_str(e),
+                  p->name);
+    }
+    lt_flow_table_finish(p->flows);
+    return LT_OK;
+}
+
+enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
+                             const char *name, int skip_unknown,
+                             struct lt_file_result *res)
+{
+    struct lt_input in;
+    size_t start = 0, end = 0;
+    enum lt_err e;
+
+    memset(res, 0, sizeof *res);
+    memset(&p->st, 0, sizeof p->st);
+    p->name = name;
+    p->res = res;
+    p->n_warn = 0;
+
+    e = lt_input_open(&in, path);
+    if (e != LT_OK) {
+        res->status = LT_FILE_ERROR;
+        snprintf(res->error, sizeof res->error, "cannot open '%s': %s", name,
+                 in.msg[0] ? in.msg : lt_err_str(e));
+        if (p->hooks.warn)
+            p->hooks.warn(p->hooks.ud, res->error);
+        return e == LT_E_NOMEM ? e : LT_OK;
+    }
+    res->comp = in.comp;
+    e = refill(p, &in, &start, &end, LT_PIPE_SNIFF);
+    if (e != LT_OK) {
+        input_failed(p, &in, e);
+    } else {
+        res->fmt = lt_capture_sniff(p->win, end);
+        switch (res->fmt) {
+        case LT_CAP_PCAP:
+        case LT_CAP_PCAPNG:
+            e = run_capture(p, &in, start, end, res->fmt);
+            break;
+        case LT_CAP_HAR:
+            /* TODO(har): HAR entries go through the same decoders (issue 4) */
+            res->status = LT_FILE_SKIPPED;
+            snprintf(res->error, sizeof res->error,
+                     "HAR input is not read yet: '%s' skipped", name);
+            break;
+        case LT_CAP_UNKNOWN:
+            res->status = skip_unknown ? LT_FILE_SKIPPED : LT_FILE_ERROR;
+            snprintf(res->error, sizeof res->error,
+                     "'%s' is not a pcap, pcapng or HAR file%s%s", name,
+                     in.comp != LT_COMP_NONE ? " inside " : "",
+                     in.comp != LT_COMP_NONE ? lt_compression_name(in.comp) : "");
+            break;
+        }
+    }
+    res->bytes_read = in.raw_bytes;
+    res->bytes_decoded = in.out_bytes;
+    res->st = p->st;
+    lt_input_close(&in);
+    p->res = NULL;
+    return e;
+}

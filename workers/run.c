@@ -1,1 +1,0 @@
-/* placeholder */ int lt__workers_placeholder(void); int lt__workers_placeholder(void){return 0;}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scan_run.h - run `scan` over a list of files (workers layer: uses core/).
+ * Today one thread runs every file in order; the parallel pipeline replaces
+ * the loop behind this same interface.
+ */
+#ifndef LT_WORKERS_SCAN_RUN_H
+#define LT_WORKERS_SCAN_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/base/limits.h"
+#include "core/conf/manifest.h"
+#include "core/io/walk.h"
+#include "core/pipe/pipe.h"
+
+enum lt_values_mode { LT_VALUES_PLAIN, LT_VALUES_HASH, LT_VALUES_OMIT };
+enum lt_progress_mode { LT_PROGRESS_AUTO, LT_PROGRESS_BAR, LT_PROGRESS_LOG,
+                        LT_PROGRESS_NONE };
+
+/* What the user asked for (cmd/ fills it; echoed in summary.json). */
+struct lt_scan_opts {
+    const char *out_dir;
+    const char *manifest_path;      /* NULL: none */
+    const char *requests_path;      /* NULL: no --requests */
+    const char *const *inputs;
+    uint32_t n_inputs;
+    uint32_t threads;
+    uint32_t shard_index, shard_count;
+    enum lt_values_mode values;
+    uint32_t max_depth;
+    enum lt_progress_mode progress;
+    bool resume;
+    int verbosity;                  /* -1 quiet, 0 normal, 1 verbose */
+    struct lt_limits lim;
+};
+
+/* One file of the run. */
+struct lt_scan_file {
+    const struct lt_input_file *in;  /* borrowed from the walk */
+    char *device;                    /* owned device id */
+    struct lt_file_result res;
+};
+
+struct lt_scan {
+    const struct lt_scan_opts *opts;
+    struct lt_scan_file *files;      /* in the order records are written */
+    size_t n_files;
+    double started;                  /* Unix time, seconds */
+    double elapsed;                  /* seconds */
+    struct lt_stats totals;
+    char msg[4600];                  /* fatal error, for cmd/ */
+};
+
+/*
+ * lt_scan_run() - process every file of s, writing --requests if asked.
+ * Per-file results land in s->files[i].res and s->totals. Returns LT_OK
+ * (even if files had errors), or LT_E_IO / LT_E_NOMEM for a fatal problem
+ * described in s->msg.
+ */
+enum lt_err lt_scan_run(struct lt_scan *s);
+
+/* Write OUT/summary.json atomically. LT_OK or LT_E_IO with s->msg. */
+enum lt_err lt_scan_write_summary(struct lt_scan *s);
+
+#endif
