@@ -147,7 +147,7 @@ static size_t locate(const struct ctx *c)
     const char *t = c->text;
     const size_t n = c->len;
     size_t i = skip_ws(t, n, 0);
-    for (size_t s = 0; s < c->n_steps && i < n; s++) {
+    for (size_t s = 0; s < c->n_steps && s < MAX_STEPS && i < n; s++) {
         const bool is_obj = t[i] == '{';
         i = skip_ws(t, n, i + 1);
         for (size_t k = 0; i < n; k++) {

@@ -75,7 +75,9 @@ struct lt_capture_reader {
                                     multiple of 4 at offset 4096" */
 };
 
-/* Prepare r for a stream of format fmt (LT_CAP_PCAP or LT_CAP_PCAPNG). */
+/* Prepare r for a stream of format fmt (LT_CAP_PCAP or LT_CAP_PCAPNG; any
+   other format makes the first lt_capture_next() LT_E_UNSUPPORTED).
+   lim and st are borrowed for r's life and must not be NULL. */
 void lt_capture_init(struct lt_capture_reader *r, enum lt_capfmt fmt,
                      const struct lt_limits *lim, struct lt_stats *st);
 
@@ -88,9 +90,17 @@ void lt_capture_init(struct lt_capture_reader *r, enum lt_capfmt fmt,
  *   LT_E_TRUNCATED never (see lt_capture_finish)
  *   LT_E_MALFORMED a corrupt record/block: r->msg explains, counted in
  *                  r->st->corrupt_records; pcapng resynchronises on the next
- *                  calls, pcap stops (r->stopped)
+ *                  calls, pcap stops (r->stopped). pcapng: a block whose
+ *                  framing is sound (length, trailer) but whose content is
+ *                  bad (undeclared interface, caplen beyond the block) is
+ *                  skipped whole (*used covers it); a framing error starts a
+ *                  hunt for the next block (r->resyncing, counted in resyncs
+ *                  when found), during which LT_AGAIN comes back with *used =
+ *                  bytes skipped
  *   LT_E_LIMIT     a record larger than lim->max_record (counted in
- *                  record_cap); pcapng skips the block, pcap stops
+ *                  record_cap); pcapng skips the block in pieces (*used may
+ *                  already cover part of it; r->need never exceeds
+ *                  max_record), pcap stops
  *   LT_E_UNSUPPORTED bad magic / unknown major version: the file stops
  *   LT_END         r->stopped: nothing more will come from this file
  */

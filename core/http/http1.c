@@ -224,9 +224,11 @@ static bool rl_parse(const uint8_t *p, size_t len, struct head_info *hi)
     size_t t0 = k + 1, t1 = len - 9;
     if (t1 <= t0)
         return false;
+    unsigned bad = 0;
     for (size_t i = t0; i < t1; i++)
-        if (!is_tgt(p[i]))
-            return false;
+        bad |= !is_tgt(p[i]);
+    if (bad)
+        return false;
     hi->method = lt_span_make(p, k);
     hi->target = lt_span_make(p + t0, t1 - t0);
     hi->version = lt_span_make(v, 8);
@@ -322,7 +324,8 @@ static bool add_cl(struct head_info *hi, const uint8_t *p, size_t n)
 }
 
 /*
- * One header line p[0..len) (no '\n', maybe a final '\r', not empty).
+ * One header line p[0..len) (no '\n', maybe a final '\r', not empty),
+ * followed in memory by its '\n'.
  * Stores it in hdrs[hi->n_headers] (the caller checked the count cap).
  */
 static bool head_line(struct lt_http_header *hdrs, struct head_info *hi,
@@ -335,11 +338,12 @@ static bool head_line(struct lt_http_header *hdrs, struct head_info *hi,
     /* obs-fold (RFC 9112 §5.2): continuation dropped; none before a field */
     if (is_ows(p[0]))
         return hi->n_headers > 0;
+    /* name: tchars, then a colon with no whitespace before it (RFC 9112
+       §5.1). p[len] is '\r' or '\n', not a tchar: it stops the scan. */
     size_t k = 0;
-    while (k < len && tchar[p[k]])
+    while (tchar[p[k]])
         k++;
-    /* no whitespace between name and colon (RFC 9112 §5.1) */
-    if (k == 0 || k == len || p[k] != ':')
+    if (k == 0 || k >= len || p[k] != ':')
         return false;
     size_t a = k + 1, b = len;
     while (a < b && is_ows(p[a]))
@@ -429,10 +433,10 @@ static enum head_rc parse_head(const struct lt_http_ctx *c, const uint8_t *p,
         const uint8_t *line = p + pos;
         *off = e + 1;
         if (lines == 0) {
-            if (!rl_prefix_ok(line, ll < LT_HTTP_PREFIX_CHECK ? ll : LT_HTTP_PREFIX_CHECK))
-                return HEAD_NOTREQ;
+            /* a cap counts only for what could be a request line */
             if (le > lim->max_line || e + 1 > lim->max_header_bytes)
-                return HEAD_CAP;
+                return rl_prefix_ok(line, ll < LT_HTTP_PREFIX_CHECK ? ll : LT_HTTP_PREFIX_CHECK)
+                           ? HEAD_CAP : HEAD_NOTREQ;
             if (!rl_parse(line, ll, hi))
                 return HEAD_NOTREQ;
         } else if (le == 0) {
@@ -774,10 +778,9 @@ static size_t head_slow(struct lt_http_parser *hp, const uint8_t *p, size_t n,
         size_t le = (ll && line[ll - 1] == '\r') ? ll - 1 : ll;
         enum head_rc rc = HEAD_OK;
         if (hp->n_lines == 0) {
-            if (!rl_prefix_ok(line, ll < LT_HTTP_PREFIX_CHECK ? ll : LT_HTTP_PREFIX_CHECK))
-                rc = HEAD_NOTREQ;
-            else if (le > lim->max_line)
-                rc = HEAD_CAP;
+            if (le > lim->max_line)
+                rc = rl_prefix_ok(line, ll < LT_HTTP_PREFIX_CHECK ? ll : LT_HTTP_PREFIX_CHECK)
+                         ? HEAD_CAP : HEAD_NOTREQ;
             else if (!rl_parse(line, ll, hi))
                 rc = HEAD_NOTREQ;
         } else if (le == 0) {

@@ -28,7 +28,9 @@ struct lt_input {
     uint64_t out_bytes;        /* bytes handed out so far (decompressed) */
     uint64_t file_size;        /* from fstat at open */
     struct lt_input_dec *dec;  /* owned; NULL for LT_COMP_NONE */
-    uint8_t *rbuf;             /* owned read buffer for compressed input */
+    uint8_t *rbuf;             /* owned read buffer for compressed input
+                                  (256 KiB); for plain files only the few
+                                  sniffed first bytes, handed out first */
     size_t rbuf_len, rbuf_pos;
     int at_eof;                /* the file has no more bytes */
     char msg[256];             /* last error, e.g. "zstd: corrupted block
