@@ -207,7 +207,9 @@ Test(decode, every_link_type_ipv4_ipv6_tcp_udp)
     static const enum tb_link links[] = {
         TB_LINK_ETH,  TB_LINK_SLL,  TB_LINK_SLL2,         TB_LINK_RAW,
         TB_LINK_IPV4, TB_LINK_IPV6, TB_LINK_NULL,         TB_LINK_NULL_SWAPPED,
-        TB_LINK_LOOP, TB_LINK_NFLOG,
+        TB_LINK_LOOP, TB_LINK_NFLOG,        TB_LINK_PPP,          TB_LINK_PPP_HDLC,
+        TB_LINK_PPPOE, TB_LINK_CHDLC,      TB_LINK_ARCNET,       TB_LINK_80211,
+        TB_LINK_RADIOTAP, TB_LINK_AVS,
     };
     static const uint8_t protos[] = { 6, 17, 132 };
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
@@ -681,6 +683,728 @@ Test(decode, vxlan)
     tb_buf_release(&b);
 }
 
+/* ---- GRE-in-UDP, GTP-U, Teredo, Aruba ------------------------------------ */
+
+/* GTP-U G-PDU header for inner_len bytes of payload. kind 0: 8 bytes; 1: S
+   flag (+4); 2: E with one extension (PDU session container, 4 bytes); 3: E
+   and S with two extensions (4 and 8 bytes). */
+static void gtpu_hdr(struct tb_buf *b, int kind, size_t inner_len)
+{
+    static const uint8_t flags[] = { 0x30, 0x32, 0x34, 0x36 };
+    size_t opt = kind == 0 ? 0 : kind == 1 ? 4 : kind == 2 ? 8 : 16;
+    tb_buf_u8(b, flags[kind]);
+    tb_buf_u8(b, 0xFF);
+    tb_buf_be16(b, (uint16_t)(opt + inner_len));
+    tb_buf_be32(b, 0x9e40ba4f); /* TEID */
+    if (kind == 0)
+        return;
+    tb_buf_be16(b, 0x0102);                    /* sequence */
+    tb_buf_u8(b, 0);                           /* N-PDU */
+    tb_buf_u8(b, kind >= 2 ? 0x85 : 0);        /* next extension */
+    if (kind >= 2) {
+        tb_buf_u8(b, 1);                       /* 4 bytes */
+        tb_buf_u8(b, 0x10);
+        tb_buf_u8(b, 0x09);                    /* QFI */
+        tb_buf_u8(b, kind == 3 ? 0x40 : 0);
+    }
+    if (kind == 3) {
+        tb_buf_u8(b, 2);                       /* 8 bytes */
+        tb_buf_put(b, "\x12\x34\x56\x78\x9a\xbc", 6);
+        tb_buf_u8(b, 0);
+    }
+}
+
+/* Teredo headers before the IPv6 packet. kind 0: none; 1: authentication
+   (id 2 bytes, value 3 bytes); 2: origin indication; 3: both, empty auth. */
+static void teredo_hdr(struct tb_buf *b, int kind)
+{
+    if (kind & 1) {
+        int empty = kind == 3;
+        tb_buf_be16(b, 0x0001);
+        tb_buf_u8(b, empty ? 0 : 2);
+        tb_buf_u8(b, empty ? 0 : 3);
+        if (!empty)
+            tb_buf_put(b, "idval", 5);
+        tb_buf_put(b, "\xcd\x56\x69\x40\x0b\x22\xdf\x88", 8); /* nonce */
+        tb_buf_u8(b, 0);                                       /* confirm */
+    }
+    if (kind & 2) {
+        tb_buf_be16(b, 0x0000);
+        tb_buf_be16(b, 0xf12a);
+        tb_buf_be32(b, 0xb9c82815);
+    }
+}
+
+/* Outer Ethernet/IPvX/UDP sport -> dport carrying l4[0..n). */
+static void outer_udp(struct tb_buf *b, int v, uint16_t sport, uint16_t dport,
+                      const struct tb_buf *pl)
+{
+    struct tb_pkt_spec s = { .ip_version = (uint8_t)v, .proto = 17,
+                             .sport = sport, .dport = dport,
+                             .payload = pl->p, .payload_len = pl->len };
+    tb_pkt_build(&s, b);
+}
+
+/* Decodes b expecting plain UDP from sport to dport with a payload of
+   plen bytes. */
+static void check_plain_udp(const struct tb_buf *b, uint16_t dport, size_t plen,
+                            const char *what)
+{
+    struct lt_l4 o;
+    struct lt_stats st = { 0 }, want = { .ipv4 = 1, .udp_datagrams = 1 };
+    enum lt_err e = run_buf(1, b, &o, &st);
+    cr_assert_eq(e, LT_OK, "%s: %s", what, lt_err_str(e));
+    cr_assert_eq(o.proto, 17, "%s", what);
+    cr_assert_eq(o.dport, dport, "%s", what);
+    cr_assert_eq(o.payload.len, plen, "%s", what);
+    stats_are(&st, &want, what);
+}
+
+Test(decode, gre_in_udp_4754)
+{
+    static const uint16_t flags[] = { 0, 0x8000, 0x2000, 0x1000, 0xB000 };
+    for (size_t f = 0; f < 5; f++)
+        for (int ov = 4; ov <= 6; ov += 2)
+            for (int iv = 4; iv <= 6; iv += 2) {
+                struct tb_buf in = { 0 }, gre = { 0 }, b = { 0 };
+                inner_pkt(&in, iv, TB_LINK_RAW);
+                tb_pkt_gre(&gre, flags[f], iv == 4 ? 0x0800 : 0x86DD, in.p, in.len);
+                outer_udp(&b, ov, 50000, 4754, &gre);
+                char what[48];
+                snprintf(what, sizeof what, "gre/udp flags %04x %d in %d",
+                         flags[f], iv, ov);
+                check_inner(&b, 1, iv, what);
+                /* a cut inside the GRE options or the inner IP header */
+                size_t at = 14 + (ov == 4 ? 20 : 40) + 8 + 4 + 2;
+                EXPECT_ERR(1, b.p, at, b.len, LT_E_TRUNCATED, truncated_headers,
+                           "%s cut", what);
+                tb_buf_release(&in);
+                tb_buf_release(&gre);
+                tb_buf_release(&b);
+            }
+    /* GRE version 1, routing, a 3-byte payload, the source port only:
+       plain UDP */
+    struct tb_buf in = { 0 }, gre = { 0 }, b = { 0 };
+    inner_pkt(&in, 4, TB_LINK_RAW);
+    tb_pkt_gre(&gre, 0x0001, 0x880B, in.p, in.len);
+    outer_udp(&b, 4, 50000, 4754, &gre);
+    check_plain_udp(&b, 4754, gre.len, "gre v1 in udp");
+    tb_buf_release(&b);
+    gre.p[0] = 0x40;
+    gre.p[1] = 0;
+    outer_udp(&b, 4, 50000, 4754, &gre);
+    check_plain_udp(&b, 4754, gre.len, "gre routing in udp");
+    tb_buf_release(&b);
+    gre.len = 3;
+    outer_udp(&b, 4, 50000, 4754, &gre);
+    check_plain_udp(&b, 4754, 3, "short");
+    tb_buf_release(&b);
+    tb_buf_release(&gre);
+    tb_pkt_gre(&gre, 0, 0x0800, in.p, in.len);
+    outer_udp(&b, 4, 4754, 50000, &gre);
+    check_plain_udp(&b, 50000, gre.len, "source port 4754");
+    tb_buf_release(&b);
+    tb_buf_release(&gre);
+    tb_buf_release(&in);
+}
+
+Test(decode, aruba_gre_80211)
+{
+    static const uint16_t protos[] = { 0x8200, 0x8210, 0x82F0 };
+    for (size_t k = 0; k < 3; k++)
+        for (int iv = 4; iv <= 6; iv += 2)
+            for (int ds = 0; ds < 4; ds++)
+                for (int qos = 0; qos < 3; qos++) {
+                    struct tb_buf in = { 0 }, w = { 0 }, gre = { 0 }, b = { 0 };
+                    inner_pkt(&in, iv, TB_LINK_RAW);
+                    tb_pkt_80211(&w, (uint8_t)ds, qos > 0, qos == 2,
+                                 iv == 4 ? 0x0800 : 0x86DD);
+                    size_t wl = w.len;
+                    tb_buf_put(&w, in.p, in.len);
+                    tb_pkt_gre(&gre, 0, protos[k], w.p, w.len);
+                    outer_pkt(&b, 4, 47, &gre, 6);
+                    char what[64];
+                    snprintf(what, sizeof what, "aruba %04x v%d ds %d qos %d",
+                             protos[k], iv, ds, qos);
+                    check_inner(&b, 1, iv, what);
+                    cr_assert_eq(wl, 24 + (ds == 3 ? 6 : 0) + (qos ? 2 : 0) +
+                                         (qos == 2 ? 4 : 0) + 8);
+                    for (size_t cut = 14 + 20 + 4; cut < 14 + 20 + 4 + wl; cut++)
+                        EXPECT_ERR(1, b.p, cut, b.len, LT_E_TRUNCATED,
+                                   truncated_headers, "%s cut %zu", what, cut);
+                    tb_buf_release(&in);
+                    tb_buf_release(&w);
+                    tb_buf_release(&gre);
+                    tb_buf_release(&b);
+                }
+    /* 0x8201 is not Aruba's: an unknown Ethertype */
+    struct tb_buf in = { 0 }, w = { 0 }, gre = { 0 }, b = { 0 };
+    inner_pkt(&in, 4, TB_LINK_RAW);
+    tb_pkt_80211(&w, 1, true, false, 0x0800);
+    tb_buf_put(&w, in.p, in.len);
+    tb_pkt_gre(&gre, 0, 0x8201, w.p, w.len);
+    outer_pkt(&b, 4, 47, &gre, 0);
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "0x8201");
+    tb_buf_release(&in);
+    tb_buf_release(&w);
+    tb_buf_release(&gre);
+    tb_buf_release(&b);
+}
+
+/* 802.11 frame: header of a QoS data frame, LLC/SNAP, an IPv4 TCP packet;
+   mutate() changes it, then the decode must give e / counter. */
+static void wlan_case(void (*mutate)(struct tb_buf *b), enum lt_err e,
+                      const char *what)
+{
+    struct tb_pkt_spec s = { .link = TB_LINK_80211, .wlan_qos = true,
+                             .wlan_ds = 1, .payload = "x", .payload_len = 1 };
+    struct tb_buf b = { 0 };
+    tb_pkt_build(&s, &b);
+    mutate(&b);
+    struct lt_l4 o;
+    struct lt_stats st = { 0 };
+    cr_assert_eq(run_buf(105, &b, &o, &st), e, "%s", what);
+    if (e == LT_E_UNSUPPORTED)
+        cr_assert_eq(st.non_ip, 1, "%s", what);
+    tb_buf_release(&b);
+}
+
+static void m_beacon(struct tb_buf *b) { b->p[0] = 0x80; }
+static void m_ack(struct tb_buf *b) { b->p[0] = 0xd4; }
+static void m_null(struct tb_buf *b) { b->p[0] = 0x48; }
+static void m_qos_null(struct tb_buf *b) { b->p[0] = 0xc8; }
+static void m_version(struct tb_buf *b) { b->p[0] |= 1; }
+static void m_protected(struct tb_buf *b) { b->p[1] |= 0x40; }
+static void m_more_frag(struct tb_buf *b) { b->p[1] |= 0x04; }
+static void m_frag_no(struct tb_buf *b) { b->p[22] |= 0x01; }
+static void m_amsdu(struct tb_buf *b) { b->p[24] |= 0x80; }
+static void m_mesh(struct tb_buf *b) { b->p[25] |= 0x01; }
+static void m_llc(struct tb_buf *b) { b->p[26] = 0x42; }
+static void m_oui(struct tb_buf *b) { b->p[31] = 0x0c; }
+static void m_oui_8021h(struct tb_buf *b) { b->p[31] = 0xf8; }
+static void m_arp(struct tb_buf *b) { b->p[33] = 0x06; }
+static void m_none(struct tb_buf *b) { (void)b; }
+
+Test(decode, wlan_non_data_and_undecodable_frames)
+{
+    wlan_case(m_none, LT_OK, "qos data");
+    wlan_case(m_oui_8021h, LT_OK, "802.1H bridge tunnel OUI");
+    wlan_case(m_beacon, LT_E_UNSUPPORTED, "beacon");
+    wlan_case(m_ack, LT_E_UNSUPPORTED, "ack");
+    wlan_case(m_null, LT_E_UNSUPPORTED, "null data");
+    wlan_case(m_qos_null, LT_E_UNSUPPORTED, "qos null");
+    wlan_case(m_version, LT_E_UNSUPPORTED, "version 1");
+    wlan_case(m_protected, LT_E_UNSUPPORTED, "protected");
+    wlan_case(m_more_frag, LT_E_UNSUPPORTED, "more fragments");
+    wlan_case(m_frag_no, LT_E_UNSUPPORTED, "fragment 1");
+    wlan_case(m_amsdu, LT_E_UNSUPPORTED, "a-msdu");
+    wlan_case(m_mesh, LT_E_UNSUPPORTED, "mesh control");
+    wlan_case(m_llc, LT_E_UNSUPPORTED, "not snap");
+    wlan_case(m_oui, LT_E_UNSUPPORTED, "other oui");
+    wlan_case(m_arp, LT_E_UNSUPPORTED, "arp");
+    /* a 10-byte ACK (control frame) is non_ip, not truncated */
+    static const uint8_t ack[10] = { 0xd4, 0, 0, 0, 2, 0, 0, 0, 0, 1 };
+    EXPECT_ERR(105, ack, sizeof ack, sizeof ack, LT_E_UNSUPPORTED, non_ip, "ack");
+}
+
+Test(decode, wlan_links_all_header_shapes)
+{
+    static const enum tb_link links[] = { TB_LINK_80211, TB_LINK_RADIOTAP,
+                                          TB_LINK_AVS };
+    for (size_t i = 0; i < 3; i++)
+        for (int v = 4; v <= 6; v += 2)
+            for (int ds = 0; ds < 4; ds++)
+                for (int q = 0; q < 3; q++)
+                    for (int nv = 0; nv < 2; nv++) {
+                        struct tb_pkt_spec s = {
+                            .link = links[i], .ip_version = (uint8_t)v,
+                            .wlan_ds = (uint8_t)ds, .wlan_qos = q > 0,
+                            .wlan_htc = q == 2, .n_vlan = (uint8_t)nv,
+                            .proto = nv ? 17 : 6,
+                        };
+                        char what[64];
+                        snprintf(what, sizeof what, "link %zu v%d ds %d q %d vlan %d",
+                                 i, v, ds, q, nv);
+                        check_spec(s, what);
+                    }
+    /* the order bit of a non-QoS data frame does not add HT control */
+    struct tb_pkt_spec s = { .link = TB_LINK_80211 };
+    struct tb_buf b = { 0 };
+    tb_pkt_build(&s, &b);
+    b.p[1] |= 0x80;
+    struct lt_l4 o;
+    struct lt_stats st = { 0 };
+    cr_assert_eq(run_buf(105, &b, &o, &st), LT_OK);
+    tb_buf_release(&b);
+}
+
+Test(decode, radiotap_fcs_and_header_errors)
+{
+    /* FCS flag: the last 4 bytes are not payload, even when the IP length
+       does not say so */
+    for (int v = 4; v <= 6; v += 2) {
+        struct tb_pkt_spec s = { .link = TB_LINK_RADIOTAP, .ip_version = (uint8_t)v,
+                                 .fcs = true, .proto = 17 };
+        check_spec(s, "fcs");
+        s.ip_len_zero = true;
+        check_spec(s, "fcs, ip length 0");
+        s.proto = 6;
+        check_spec(s, "fcs, ip length 0, tcp");
+        /* cut by snaplen: the FCS is in the part not captured */
+        s.payload = PAYLOAD;
+        s.payload_len = PAYLOAD_LEN;
+        struct tb_buf b = { 0 };
+        struct tb_pkt_off off = tb_pkt_build(&s, &b);
+        struct lt_l4 o;
+        struct lt_stats st = { 0 };
+        cr_assert_eq(run(127, b.p, off.payload + 3, b.len, &o, &st), LT_OK);
+        cr_assert_eq(o.payload.len, 3);
+        cr_assert_eq(o.payload_wire_len, PAYLOAD_LEN);
+        tb_buf_release(&b);
+    }
+    struct tb_pkt_spec s = { .link = TB_LINK_RADIOTAP };
+    struct tb_buf b = { 0 };
+    tb_pkt_build(&s, &b);
+    struct tb_buf bad = { 0 };
+    tb_buf_put(&bad, b.p, b.len);
+    bad.p[0] = 1;
+    EXPECT_ERR(127, bad.p, bad.len, bad.len, LT_E_MALFORMED, malformed, "version");
+    bad.p[0] = 0;
+    bad.p[2] = 7;
+    EXPECT_ERR(127, bad.p, bad.len, bad.len, LT_E_MALFORMED, malformed, "len 7");
+    bad.p[2] = 0xff;
+    bad.p[3] = 0xff;
+    EXPECT_ERR(127, bad.p, bad.len, bad.len, LT_E_MALFORMED, malformed, "len 65535");
+    EXPECT_ERR(127, bad.p, bad.len, 70000, LT_E_TRUNCATED, truncated_headers,
+               "len 65535, cut");
+    memcpy(bad.p, b.p, b.len);
+    bad.p[7] = 0x80; /* present bitmaps extended up to the header's end */
+    EXPECT_ERR(127, bad.p, bad.len, bad.len, LT_E_MALFORMED, malformed, "ext");
+    memcpy(bad.p, b.p, b.len);
+    bad.p[2] = 16; /* flags announced past the header */
+    EXPECT_ERR(127, bad.p, bad.len, bad.len, LT_E_MALFORMED, malformed, "flags");
+    memcpy(bad.p, b.p, b.len);
+    bad.p[16] = 0x10; /* FCS flag, but nothing left for it */
+    EXPECT_ERR(127, bad.p, 24 + 2, 24 + 2, LT_E_MALFORMED, malformed, "fcs");
+    /* an extended present bitmap (TSFT is then aligned at 16) */
+    tb_buf_release(&bad);
+    static const uint8_t ext_hdr[] = {
+        0, 0, 32, 0, 0x03, 0, 0, 0x80, 0x01, 0, 0, 0, 0, 0, 0, 0,
+        1, 2, 3, 4, 5, 6, 7, 8, 0x10, 0, 0, 0, 0, 0, 0, 0,
+    };
+    tb_buf_put(&bad, ext_hdr, sizeof ext_hdr);
+    tb_buf_put(&bad, b.p + 24, b.len - 24);
+    tb_buf_be32(&bad, 0xfc5fc5fc);
+    bad.p[32 + 32 + 2] = 0; /* IPv4 total length 0: capture and FCS decide */
+    bad.p[32 + 32 + 3] = 0;
+    struct lt_l4 o;
+    struct lt_stats st = { 0 };
+    cr_assert_eq(run_buf(127, &bad, &o, &st), LT_OK);
+    cr_assert_eq(o.payload.len, PAYLOAD_LEN);
+    tb_buf_release(&bad);
+    tb_buf_release(&b);
+}
+
+Test(decode, avs_header_length)
+{
+    struct tb_pkt_spec s = { .link = TB_LINK_AVS };
+    struct tb_buf b = { 0 };
+    tb_pkt_build(&s, &b);
+    b.p[7] = 4;
+    EXPECT_ERR(163, b.p, b.len, b.len, LT_E_MALFORMED, malformed, "len 4");
+    b.p[6] = 0xff;
+    EXPECT_ERR(163, b.p, b.len, b.len, LT_E_MALFORMED, malformed, "len past end");
+    EXPECT_ERR(163, b.p, 7, 7, LT_E_TRUNCATED, truncated_headers, "7 bytes");
+    tb_buf_release(&b);
+}
+
+Test(decode, gtp_u)
+{
+    for (int kind = 0; kind < 4; kind++)
+        for (int ov = 4; ov <= 6; ov += 2)
+            for (int iv = 4; iv <= 6; iv += 2)
+                for (int dir = 0; dir < 2; dir++) {
+                    struct tb_buf in = { 0 }, g = { 0 }, b = { 0 };
+                    inner_pkt(&in, iv, TB_LINK_RAW);
+                    gtpu_hdr(&g, kind, in.len);
+                    tb_buf_put(&g, in.p, in.len);
+                    outer_udp(&b, ov, dir ? 2152 : 5906, dir ? 5906 : 2152, &g);
+                    char what[64];
+                    snprintf(what, sizeof what, "gtp kind %d %d in %d dir %d",
+                             kind, iv, ov, dir);
+                    check_inner(&b, 1, iv, what);
+                    size_t udp = 14 + (ov == 4 ? 20 : 40) + 8;
+                    for (size_t cut = udp + 8; cut < b.len - in.len + 20; cut++)
+                        EXPECT_ERR(1, b.p, cut, b.len, LT_E_TRUNCATED,
+                                   truncated_headers, "%s cut %zu", what, cut);
+                    tb_buf_release(&in);
+                    tb_buf_release(&g);
+                    tb_buf_release(&b);
+                }
+    struct tb_buf in = { 0 }, g = { 0 }, b = { 0 };
+    inner_pkt(&in, 4, TB_LINK_RAW);
+    gtpu_hdr(&g, 3, in.len);
+    tb_buf_put(&g, in.p, in.len);
+    size_t udp = 14 + 20 + 8;
+    /* echo request, GTPv2, PT 0: plain UDP */
+    static const uint8_t not_gpdu[][2] = { { 0x32, 0x01 }, { 0x48, 0xFF },
+                                           { 0x20, 0xFF }, { 0x30, 0xFE } };
+    for (size_t i = 0; i < 4; i++) {
+        outer_udp(&b, 4, 5906, 2152, &g);
+        b.p[udp] = not_gpdu[i][0];
+        b.p[udp + 1] = not_gpdu[i][1];
+        check_plain_udp(&b, 2152, g.len, "not a g-pdu");
+        tb_buf_release(&b);
+    }
+    /* a short datagram: plain UDP */
+    struct tb_buf tiny = { 0 };
+    tb_buf_put(&tiny, g.p, 7);
+    outer_udp(&b, 4, 5906, 2152, &tiny);
+    check_plain_udp(&b, 2152, 7, "7 bytes");
+    tb_buf_release(&b);
+    tb_buf_release(&tiny);
+    outer_udp(&b, 4, 5906, 2152, &g);
+    b.p[udp + 12] = 0; /* extension length 0 */
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_MALFORMED, malformed, "ext len 0");
+    b.p[udp + 12] = 1;
+    b.p[udp + 2] = 0;
+    b.p[udp + 3] = 10; /* GTP length ends inside the extensions */
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_MALFORMED, malformed, "gtp len 10");
+    b.p[udp + 3] = (uint8_t)(16 + in.len);
+    b.p[udp + 23] = 0x85; /* the chain goes on into the inner packet */
+    b.p[udp + 24] = 0x7f;
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_MALFORMED, malformed, "long chain");
+    tb_buf_release(&b);
+    /* a G-PDU carrying neither IPv4 nor IPv6 */
+    outer_udp(&b, 4, 5906, 2152, &g);
+    b.p[udp + 24] = 0x00;
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "non-ip pdu");
+    tb_buf_release(&b);
+    tb_buf_release(&g);
+    tb_buf_release(&in);
+}
+
+Test(decode, teredo)
+{
+    for (int kind = 0; kind < 4; kind++)
+        for (int dir = 0; dir < 2; dir++) {
+            struct tb_buf in = { 0 }, t = { 0 }, b = { 0 };
+            teredo_hdr(&t, kind);
+            inner_pkt(&in, 6, TB_LINK_RAW);
+            tb_buf_put(&t, in.p, in.len);
+            outer_udp(&b, 4, dir ? 3544 : 3797, dir ? 3797 : 3544, &t);
+            char what[32];
+            snprintf(what, sizeof what, "teredo %d dir %d", kind, dir);
+            check_inner(&b, 1, 6, what);
+            /* padding after the IPv6 packet: not Teredo */
+            tb_buf_release(&b);
+            tb_buf_u8(&t, 0);
+            outer_udp(&b, 4, dir ? 3544 : 3797, dir ? 3797 : 3544, &t);
+            check_plain_udp(&b, dir ? 3797 : 3544, t.len, what);
+            tb_buf_release(&in);
+            tb_buf_release(&t);
+            tb_buf_release(&b);
+        }
+    /* IPv4, or a cut IPv6 header: plain UDP */
+    struct tb_buf in = { 0 }, b = { 0 };
+    inner_pkt(&in, 4, TB_LINK_RAW);
+    outer_udp(&b, 4, 3797, 3544, &in);
+    check_plain_udp(&b, 3544, in.len, "ipv4 on 3544");
+    tb_buf_release(&b);
+    tb_buf_release(&in);
+    inner_pkt(&in, 6, TB_LINK_RAW);
+    in.len = 39;
+    outer_udp(&b, 4, 3797, 3544, &in);
+    check_plain_udp(&b, 3544, 39, "39 bytes");
+    tb_buf_release(&b);
+    tb_buf_release(&in);
+}
+
+/* Tunnel k of n wraps cur in: GRE-in-UDP, GTP-U, Teredo (IPv6 only),
+   Aruba GRE, in turn. */
+static void nest_udp(struct tb_buf *b, int n)
+{
+    struct tb_buf cur = { 0 };
+    inner_pkt(&cur, 6, TB_LINK_RAW);
+    for (int i = 0; i < n; i++) {
+        struct tb_buf l4 = { 0 }, next = { 0 }, w = { 0 };
+        int v = i % 4 == 2 ? 4 : 6; /* Teredo needs an IPv6 inner packet */
+        uint16_t et = (cur.p[0] >> 4) == 6 ? 0x86DD : 0x0800;
+        struct tb_pkt_spec s = { .link = i + 1 == n ? TB_LINK_ETH : TB_LINK_RAW,
+                                 .ip_version = (uint8_t)v, .proto = 17 };
+        switch (i % 4) {
+        case 0:
+            tb_pkt_gre(&l4, 0, et, cur.p, cur.len);
+            s.dport = 4754;
+            break;
+        case 1:
+            gtpu_hdr(&l4, 2, cur.len);
+            tb_buf_put(&l4, cur.p, cur.len);
+            s.dport = 2152;
+            break;
+        case 2:
+            teredo_hdr(&l4, 2);
+            tb_buf_put(&l4, cur.p, cur.len);
+            s.dport = 3544;
+            break;
+        default:
+            tb_pkt_80211(&w, 1, true, false, et);
+            tb_buf_put(&w, cur.p, cur.len);
+            tb_pkt_gre(&l4, 0, 0x8200, w.p, w.len);
+            s.proto = 47;
+            break;
+        }
+        s.payload = l4.p;
+        s.payload_len = l4.len;
+        tb_pkt_build(&s, &next);
+        tb_buf_release(&cur);
+        tb_buf_release(&l4);
+        tb_buf_release(&w);
+        cur = next;
+    }
+    *b = cur;
+}
+
+Test(decode, udp_tunnel_nesting_is_bounded)
+{
+    struct tb_buf b;
+    for (int n = 1; n <= LT_DECODE_MAX_TUNNELS; n++) {
+        nest_udp(&b, n);
+        check_inner(&b, 1, 6, "udp tunnels");
+        tb_buf_release(&b);
+    }
+    nest_udp(&b, LT_DECODE_MAX_TUNNELS + 1);
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "one too many");
+    tb_buf_release(&b);
+    nest_udp(&b, 12);
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "12 layers");
+    tb_buf_release(&b);
+}
+
+/* ---- PPP, Cisco HDLC, ARCNET --------------------------------------------- */
+
+Test(decode, ppp_variants)
+{
+    for (int v = 4; v <= 6; v += 2)
+        for (int mpls = 0; mpls <= 2; mpls++) {
+            struct tb_pkt_spec s = { .link = TB_LINK_PPP, .ip_version = (uint8_t)v,
+                                     .n_mpls = (uint8_t)mpls };
+            check_spec(s, "ppp ff03");
+            s.ppp_compress = true;
+            check_spec(s, "ppp compressed");
+            s.link = TB_LINK_PPP_HDLC;
+            check_spec(s, "ppp hdlc");
+            s.link = TB_LINK_CHDLC;
+            check_spec(s, "chdlc");
+        }
+    /* without FF 03, 2-byte protocol (as in quic-go captures) */
+    struct tb_pkt_spec s = { .link = TB_LINK_PPP, .ip_version = 6 };
+    struct tb_buf b = { 0 };
+    tb_pkt_build(&s, &b);
+    struct lt_l4 o;
+    struct lt_stats st = { 0 };
+    cr_assert_eq(run(9, b.p + 2, b.len - 2, b.len - 2, &o, &st), LT_OK);
+    cr_assert_eq(o.ip_version, 6);
+    /* Cisco PPP with HDLC framing on link type 50 */
+    b.p[0] = 0x0F;
+    b.p[1] = 0x00;
+    b.p[2] = 0x86;
+    b.p[3] = 0xDD;
+    cr_assert_eq(run_buf(50, &b, &o, &st), LT_OK);
+    cr_assert_eq(o.ip_version, 6);
+    EXPECT_ERR(50, b.p, 3, 3, LT_E_TRUNCATED, truncated_headers, "cisco 3 bytes");
+    /* LCP, IPCP, FF followed by something else */
+    b.p[0] = 0xFF;
+    b.p[1] = 0x03;
+    b.p[2] = 0xC0;
+    b.p[3] = 0x21;
+    EXPECT_ERR(9, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "lcp");
+    b.p[2] = 0x80;
+    EXPECT_ERR(50, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "ipcp");
+    b.p[1] = 0x05;
+    EXPECT_ERR(9, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "ff 05");
+    EXPECT_ERR(9, b.p, 0, 0, LT_E_TRUNCATED, truncated_headers, "empty");
+    tb_buf_release(&b);
+    /* SLARP on Cisco HDLC */
+    struct tb_pkt_spec sc = { .link = TB_LINK_CHDLC, .ethertype = 0x8035 };
+    tb_pkt_build(&sc, &b);
+    EXPECT_ERR(104, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "slarp");
+    tb_buf_release(&b);
+    /* PPPoE link type: discovery, LCP */
+    struct tb_pkt_spec sp = { .link = TB_LINK_PPPOE };
+    tb_pkt_build(&sp, &b);
+    b.p[1] = 0x09;
+    EXPECT_ERR(51, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "padi");
+    b.p[1] = 0;
+    b.p[6] = 0xC0;
+    EXPECT_ERR(51, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "lcp");
+    tb_buf_release(&b);
+}
+
+Test(decode, arcnet_linux)
+{
+    for (int v = 4; v <= 6; v += 2)
+        for (int f = 0; f < 2; f++) {
+            struct tb_pkt_spec s = { .link = TB_LINK_ARCNET,
+                                     .ip_version = (uint8_t)v,
+                                     .arcnet_1051 = f };
+            check_spec(s, "arcnet");
+        }
+    struct tb_pkt_spec s = { .link = TB_LINK_ARCNET, .ethertype = 0x0806 };
+    struct tb_buf b = { 0 };
+    tb_pkt_build(&s, &b);
+    EXPECT_ERR(129, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "arp 1201");
+    tb_buf_release(&b);
+    s.arcnet_1051 = true;
+    tb_pkt_build(&s, &b);
+    EXPECT_ERR(129, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "arp 1051");
+    tb_buf_release(&b);
+}
+
+/* ---- real captures from the conformance corpus ---------------------------- */
+
+struct corpus_counts {
+    unsigned packets, ok, tunneled, requests, tcp, udp, v6, frags;
+};
+
+static bool is_request_line(const uint8_t *p, size_t n)
+{
+    static const char *const m[] = { "GET ", "POST ", "HEAD ", "PUT ",
+                                     "OPTIONS ", "DELETE ", "CONNECT " };
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        size_t l = strlen(m[i]);
+        if (n >= l && !memcmp(p, m[i], l))
+            return true;
+    }
+    return false;
+}
+
+/* Decodes every packet of a classic pcap file of the corpus (directory
+   $LT_CORPUS_DIR, default /work/shared/corpus); false when it is absent. */
+static bool corpus_file(const char *name, uint32_t want_lt,
+                        struct corpus_counts *k)
+{
+    const char *dir = getenv("LT_CORPUS_DIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "/work/shared/corpus", name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    memset(k, 0, sizeof *k);
+    uint8_t gh[24];
+    cr_assert_eq(fread(gh, 1, 24, f), 24);
+    int le = gh[0] == 0xd4 || gh[0] == 0x4d;
+#define RD32(q) (le ? (uint32_t)(q)[0] | (uint32_t)(q)[1] << 8 |            \
+                          (uint32_t)(q)[2] << 16 | (uint32_t)(q)[3] << 24   \
+                    : (uint32_t)(q)[3] | (uint32_t)(q)[2] << 8 |            \
+                          (uint32_t)(q)[1] << 16 | (uint32_t)(q)[0] << 24)
+    uint32_t lt = RD32(gh + 20);
+    cr_assert_eq(lt, want_lt, "%s: link type %u", name, lt);
+    uint8_t rh[16];
+    struct tb_buf pkt = { 0 };
+    while (fread(rh, 1, 16, f) == 16) {
+        uint32_t cl = RD32(rh + 8), ol = RD32(rh + 12);
+        cr_assert(cl <= 262144);
+        pkt.len = 0;
+        tb_buf_zero(&pkt, cl);
+        if (fread(pkt.p, 1, cl, f) != cl)
+            break;
+        struct lt_l4 o;
+        struct lt_stats st = { 0 };
+        k->packets++;
+        if (run(lt, pkt.p, cl, ol, &o, &st) != LT_OK) {
+            k->frags += (unsigned)st.ip_fragments;
+            continue;
+        }
+        k->ok++;
+        k->tunneled += (unsigned)st.tunneled;
+        k->v6 += o.ip_version == 6;
+        k->udp += o.proto == 17;
+        if (o.proto == 6) {
+            k->tcp++;
+            k->requests += is_request_line(o.payload.p, o.payload.len);
+        }
+    }
+#undef RD32
+    tb_buf_release(&pkt);
+    fclose(f);
+    return true;
+}
+
+#define CORPUS(name, lt, k)                                               \
+    do {                                                                  \
+        if (!corpus_file(name, lt, k)) {                                  \
+            cr_skip_test("corpus file %s not found", name);              \
+            return;                                                       \
+        }                                                                 \
+        cr_log_info("%s: %u packets, %u ok, %u tunneled, %u tcp, %u udp, " \
+                    "%u requests", name, (k)->packets, (k)->ok,           \
+                    (k)->tunneled, (k)->tcp, (k)->udp, (k)->requests);    \
+    } while (0)
+
+Test(decode, corpus_gre_aruba)
+{
+    struct corpus_counts k;
+    CORPUS("zeek__testing__btest__Traces__tunnels__gre-aruba.pcap", 1, &k);
+    cr_assert_eq(k.requests, 52);
+    cr_assert(k.tunneled > 2000 && k.ok == k.packets, "%u/%u", k.tunneled, k.packets);
+}
+
+Test(decode, corpus_gre_over_udp_4754)
+{
+    struct corpus_counts k;
+    CORPUS("zeek__testing__btest__Traces__tunnels__gre-over-udp-4754.pcap", 1, &k);
+    cr_assert_eq(k.requests, 1);
+    cr_assert_eq(k.tunneled, k.packets);
+}
+
+Test(decode, corpus_gtp_different_udp_port)
+{
+    struct corpus_counts k;
+    CORPUS("zeek__testing__btest__Traces__tunnels__gtp__gtp2_different_udp_port.pcap",
+           1, &k);
+    cr_assert_eq(k.requests, 2);
+    /* the rest are outer IPv4 fragments */
+    cr_assert_eq(k.tunneled, k.ok);
+    cr_assert_eq(k.ok + k.frags, k.packets);
+}
+
+Test(decode, corpus_chdlc)
+{
+    struct corpus_counts k;
+    CORPUS("suricata-verify__tests__decode-chdlc-01__hdlc-http_1tx.pcap", 104, &k);
+    cr_assert_eq(k.requests, 1);
+    cr_assert_eq(k.ok, k.packets);
+}
+
+Test(decode, corpus_arcnet)
+{
+    struct corpus_counts k;
+    CORPUS("tcpdump__tests__arcnet-rfc1051-arp-icmp-http.pcap", 129, &k);
+    cr_assert_eq(k.requests, 1);
+    cr_assert_eq(k.ok, k.packets - 4, "all but the four ARP packets");
+}
+
+Test(decode, corpus_wlan_radiotap_ppp_teredo)
+{
+    struct corpus_counts k;
+    CORPUS("zeek__testing__btest__Traces__wlanmon.pcap", 105, &k);
+    cr_assert_eq(k.ok, 3);
+    cr_assert_eq(k.udp, 3);
+    CORPUS("zeek__testing__btest__Traces__radiotap.pcap", 127, &k);
+    cr_assert_eq(k.ok, 3);
+    cr_assert_eq(k.udp, 3);
+    CORPUS("zeek__testing__btest__Traces__quic__interop__quic-go_quic-go__zerortt.pcap",
+           9, &k);
+    cr_assert_eq(k.ok, k.packets);
+    CORPUS("tcpdump__tests__mpls-traceroute.pcap", 9, &k);
+    cr_assert_eq(k.ok, k.packets);
+    CORPUS("zeek__testing__btest__Traces__tunnels__Teredo.pcap", 1, &k);
+    /* 4 packets to or from port 3544; the relayed ones (3797 <-> 32900) are
+       not recognised */
+    cr_assert_eq(k.tunneled, 4);
+}
+
 /* n IPv4-in-IPv4 layers around an inner TCP packet. */
 static void nest(struct tb_buf *b, int n)
 {
@@ -750,11 +1474,21 @@ Test(decode, inner_length_cannot_exceed_outer)
 
 /* ---- errors ----------------------------------------------------------- */
 
+/* Links whose header ends in an Ethertype (VLAN tags may follow). */
+static bool has_ethertype(enum tb_link l)
+{
+    return l == TB_LINK_ETH || l == TB_LINK_SLL || l == TB_LINK_SLL2 ||
+           l == TB_LINK_CHDLC || l == TB_LINK_80211 || l == TB_LINK_RADIOTAP ||
+           l == TB_LINK_AVS;
+}
+
 Test(decode, every_prefix_of_the_headers_is_truncated)
 {
     static const enum tb_link links[] = {
         TB_LINK_ETH,  TB_LINK_SLL,  TB_LINK_SLL2,  TB_LINK_RAW,  TB_LINK_IPV4,
         TB_LINK_IPV6, TB_LINK_NULL, TB_LINK_LOOP,  TB_LINK_NFLOG,
+        TB_LINK_PPP,  TB_LINK_PPP_HDLC, TB_LINK_PPPOE, TB_LINK_CHDLC,
+        TB_LINK_ARCNET, TB_LINK_80211, TB_LINK_RADIOTAP, TB_LINK_AVS,
     };
     static const uint8_t opts[8] = { 1, 1, 1, 1, 1, 1, 1, 0 };
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
@@ -768,7 +1502,9 @@ Test(decode, every_prefix_of_the_headers_is_truncated)
                         .link = links[i], .ip_version = (uint8_t)v,
                         .proto = (uint8_t)proto, .payload = "xyz",
                         .payload_len = 3,
-                        .n_vlan = extra == 1 ? 2 : 0,
+                        .n_vlan = extra == 1 && has_ethertype(links[i]) ? 2 : 0,
+                        .wlan_qos = extra == 1, .wlan_htc = extra == 2,
+                        .wlan_ds = (uint8_t)extra + 1,
                         .n_mpls = extra == 2 && links[i] == TB_LINK_ETH ? 2 : 0,
                         .pppoe = extra == 2 && links[i] == TB_LINK_SLL,
                         .llc_snap = extra == 1 && links[i] == TB_LINK_ETH,
@@ -883,7 +1619,7 @@ Test(decode, non_ip_payloads)
 Test(decode, unknown_link_types)
 {
     static const uint8_t pkt[64] = { 0x45 };
-    static const uint32_t lts[] = { 105, 127, 147, 9999, 0xffffffffu };
+    static const uint32_t lts[] = { 7, 119, 147, 9999, 0xffffffffu };
     for (size_t i = 0; i < sizeof lts / sizeof lts[0]; i++)
         EXPECT_ERR(lts[i], pkt, sizeof pkt, sizeof pkt, LT_E_UNSUPPORTED,
                    link_unsupported, "linktype %u", lts[i]);
@@ -919,18 +1655,30 @@ static struct tb_pkt_spec random_spec(struct tb_rng *r, struct tb_buf *scratch)
     static const uint8_t protos[] = { 6, 17, 1, 4, 41, 47, 59 };
     static const uint8_t exts[] = { 0, 43, 60, 51, 135, 44 };
     struct tb_pkt_spec s = { 0 };
-    s.link = (enum tb_link)tb_rng_below(r, TB_LINK_NFLOG + 1);
+    s.link = (enum tb_link)tb_rng_below(r, TB_LINK_AVS + 1);
     s.ip_version = s.link == TB_LINK_IPV6 ? 6
                    : s.link == TB_LINK_IPV4 ? 4
                    : tb_rng_below(r, 2) ? 6 : 4;
-    if (s.link <= TB_LINK_SLL2) {
+    if (has_ethertype(s.link)) {
         s.n_vlan = (uint8_t)tb_rng_below(r, 3);
         s.n_mpls = (uint8_t)tb_rng_below(r, 3);
         s.pppoe = tb_rng_below(r, 4) == 0;
     }
+    s.wlan_ds = (uint8_t)tb_rng_below(r, 4);
+    s.wlan_qos = tb_rng_below(r, 2);
+    s.wlan_htc = tb_rng_below(r, 2);
+    s.fcs = s.link == TB_LINK_RADIOTAP && tb_rng_below(r, 2);
+    s.ppp_compress = tb_rng_below(r, 2);
+    s.arcnet_1051 = tb_rng_below(r, 2);
     s.proto = protos[tb_rng_below(r, sizeof protos)];
-    if (s.proto == 17 && tb_rng_below(r, 2))
-        s.dport = 4789;
+    if (s.proto == 17) {
+        static const uint16_t ports[] = { 4789, 4754, 2152, 3544, 53 };
+        s.dport = ports[tb_rng_below(r, sizeof ports / sizeof ports[0])];
+        if (s.dport == 2152 && tb_rng_below(r, 2)) {
+            s.sport = 2152;
+            s.dport = 53;
+        }
+    }
     s.n_ip6_ext = tb_rng_below(r, 4);
     for (size_t i = 0; i < s.n_ip6_ext; i++)
         s.ip6_ext[i] = exts[tb_rng_below(r, sizeof exts)];
@@ -938,18 +1686,39 @@ static struct tb_pkt_spec random_spec(struct tb_rng *r, struct tb_buf *scratch)
     s.eth_pad = tb_rng_below(r, 3) ? 0 : tb_rng_below(r, 30);
     /* the payload is random bytes, or a nested packet for tunnel protocols */
     scratch->len = 0;
-    if (s.proto == 4 || s.proto == 41 || s.proto == 47 || s.dport == 4789) {
+    if (s.proto == 4 || s.proto == 41 || s.proto == 47 || (s.proto == 17 &&
+                                                          s.dport != 53)) {
         struct tb_buf in = { 0 };
         struct tb_pkt_spec is = { .link = s.dport == 4789 ? TB_LINK_ETH : TB_LINK_RAW,
-                                  .ip_version = s.proto == 41 ? 6 : 4,
+                                  .ip_version = s.proto == 41 || s.dport == 3544
+                                                        || tb_rng_below(r, 2)
+                                                    ? 6 : 4,
                                   .payload = "inner", .payload_len = 5 };
+        if (s.proto == 4)
+            is.ip_version = 4;
         tb_pkt_build(&is, &in);
-        if (s.proto == 47)
-            tb_pkt_gre(scratch, (uint16_t)(tb_rng_below(r, 16) << 12),
-                       is.ip_version == 6 ? 0x86DD : 0x0800, in.p, in.len);
-        else if (s.dport == 4789) {
+        uint16_t et = is.ip_version == 6 ? 0x86DD : 0x0800;
+        if (s.proto == 47 || s.dport == 4754) {
+            if (tb_rng_below(r, 4) == 0) { /* Aruba: 802.11 in GRE */
+                struct tb_buf w = { 0 };
+                tb_pkt_80211(&w, (uint8_t)tb_rng_below(r, 4), tb_rng_below(r, 2),
+                             tb_rng_below(r, 2), et);
+                tb_buf_put(&w, in.p, in.len);
+                tb_pkt_gre(scratch, 0, 0x8210, w.p, w.len);
+                tb_buf_release(&w);
+            } else {
+                tb_pkt_gre(scratch, (uint16_t)(tb_rng_below(r, 16) << 12), et,
+                           in.p, in.len);
+            }
+        } else if (s.dport == 4789) {
             tb_buf_be32(scratch, 0x08000000);
             tb_buf_be32(scratch, 0);
+            tb_buf_put(scratch, in.p, in.len);
+        } else if (s.dport == 2152 || s.sport == 2152) {
+            gtpu_hdr(scratch, (int)tb_rng_below(r, 4), in.len);
+            tb_buf_put(scratch, in.p, in.len);
+        } else if (s.dport == 3544) {
+            teredo_hdr(scratch, (int)tb_rng_below(r, 4));
             tb_buf_put(scratch, in.p, in.len);
         } else
             tb_buf_put(scratch, in.p, in.len);
@@ -1021,7 +1790,9 @@ Test(decode, random_flips_and_cuts_stay_in_bounds)
 
 Test(decode, random_garbage_every_link_type)
 {
-    static const uint32_t lts[] = { 0, 1, 12, 14, 101, 108, 113, 228, 229, 239, 276 };
+    static const uint32_t lts[] = { 0,  1,   12,  14,  101, 108, 113, 228, 229,
+                                    239, 276, 9,   50,  51,  104, 105, 127, 129,
+                                    163 };
     struct tb_rng r = tb_rng_seed(0x9a7ba9e);
     uint8_t buf[128];
     for (int i = 0; i < 20000; i++) {

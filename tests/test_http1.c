@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/base/alloc.h"
 #include "core/http/http1.h"
 #include "tb_buf.h"
 #include "tb_compress.h"
@@ -855,4 +856,57 @@ Test(http1, two_parsers_share_a_ctx)
     cr_assert_eq(f.rec.last.n_headers, 3);
     lt_http_parser_free(other);
     fx_release(&f);
+}
+
+/* allocation failure through the lt_alloc hooks */
+static int fail_left = -1;
+static void *failing_malloc(size_t n)
+{
+    if (fail_left == 0)
+        return NULL;
+    if (fail_left > 0)
+        fail_left--;
+    return malloc(n);
+}
+static void *failing_realloc(void *p, size_t n)
+{
+    if (fail_left == 0)
+        return NULL;
+    if (fail_left > 0)
+        fail_left--;
+    return realloc(p, n);
+}
+
+Test(http1, allocation_failure)
+{
+    struct lt_alloc_hooks h = { failing_malloc, failing_realloc, free };
+    lt_alloc_set_hooks(&h);
+    struct lt_limits lim = lt_limits_default();
+    struct lt_stats st = { 0 };
+    struct lt_http_ctx ctx;
+    fail_left = 0;
+    cr_assert_eq(lt_http_ctx_init(&ctx, &lim, &st), LT_E_NOMEM);
+    fail_left = -1;
+    cr_assert_eq(lt_http_ctx_init(&ctx, &lim, &st), LT_OK);
+    fail_left = 0;
+    cr_assert_null(lt_http_parser_new(&ctx));
+    fail_left = -1;
+    struct lt_http_parser *hp = lt_http_parser_new(&ctx);
+    cr_assert(hp);
+    struct rec rec = { 0 };
+    /* the head must be buffered across feeds: that allocation fails */
+    fail_left = 0;
+    lt_http_feed(hp, (const uint8_t *)"GET /a HTTP/1.1\r\nHo", 19, on_req, &rec);
+    fail_left = -1;
+    lt_http_feed(hp, (const uint8_t *)"st: x\r\n\r\nGET /b HTTP/1.1\r\n\r\n", 29, on_req, &rec);
+    cr_assert_eq(rec.n, 1);
+    cr_assert(buf_is(&rec.last_method, "GET"));
+    cr_assert(strstr((char *)rec.log.p, "target[2]=/b\n"));
+    lt_http_parser_free(hp);
+    lt_http_ctx_release(&ctx);
+    tb_buf_release(&rec.log);
+    tb_buf_release(&rec.last_body);
+    tb_buf_release(&rec.last_host);
+    tb_buf_release(&rec.last_method);
+    lt_alloc_set_hooks(NULL);
 }

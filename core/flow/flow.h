@@ -8,8 +8,9 @@
  * where bytes were never seen. One table per thread; no locks, no globals.
  *
  * - Symmetric 5-tuple: both directions of a connection are one flow.
- *   Direction 0 is the initiator (SYN sender; else the sender of the first
- *   segment seen), direction 1 the responder.
+ *   Direction 0 is the initiator (SYN sender; the receiver of a SYN+ACK
+ *   seen first; else the sender of the first segment seen), direction 1
+ *   the responder.
  * - Out-of-order segments are held (copied; at most lim->max_pending bytes
  *   per direction) until the hole before them fills. Retransmitted bytes are
  *   dropped; overlapping bytes that differ keep the first copy and count in
@@ -22,7 +23,18 @@
  *   number starts the stream). Idle flows expire after lim->flow_idle_ms of
  *   capture time; FIN/RST from both sides or RST close a flow. When the table
  *   holds lim->max_flows flows, the least recently seen is closed (flow_cap).
+ * - A segment without SYN and without payload (bare ACK, FIN, any RST) of
+ *   an unknown tuple opens no flow. A flow closed by FIN/RST stays in the
+ *   table as a tombstone until idle (or recycled first when the table is
+ *   full): its trailing ACKs and retransmissions are ignored, and only a SYN
+ *   without ACK starts a new flow on the tuple. A SYN whose ISN does not fit
+ *   the live flow (port reuse) closes it and starts a new one.
+ * - A snaplen-cut segment (payload_wire_len > payload.len) delivers its
+ *   captured bytes, then a gap for the rest (counted as a hole).
  * - The in-order path copies nothing and allocates nothing per packet.
+ * Callbacks must not call back into the table, except
+ * lt_flow_table_count(); a held copy stays valid until the data callback
+ * returns.
  */
 #ifndef LT_FLOW_FLOW_H
 #define LT_FLOW_FLOW_H
@@ -73,8 +85,11 @@ struct lt_flow_table *lt_flow_table_new(const struct lt_limits *lim,
 
 /*
  * lt_flow_table_segment() - one TCP segment (seg->proto == 6) of packet m.
- * Calls back zero or more times before returning. Returns LT_OK, or
- * LT_E_NOMEM (the segment is dropped and the flow marked with a hole).
+ * seg, m and the payload are borrowed for the call. Calls back zero or more
+ * times before returning. Returns LT_OK (also for a non-TCP seg, which is
+ * ignored), or LT_E_NOMEM: no entry for a new flow (the segment is
+ * dropped), or no copy for out-of-order data (the hole before it is skipped
+ * with a gap and the data delivered from the packet instead).
  * Also expires flows idle since before m->ts_ns - flow_idle_ms.
  */
 enum lt_err lt_flow_table_segment(struct lt_flow_table *t,

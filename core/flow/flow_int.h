@@ -38,35 +38,46 @@ struct lt__hold {
 /* One direction's reassembly state. Offsets are 64-bit absolute positions
    in the stream (0 = first byte after the SYN, or the first byte seen);
    sequence numbers map to them relative to next_off, so 32-bit wraparound
-   never matters. Invariant: every held run starts after next_off. */
+   never matters. Invariant: every held run starts after next_off. The
+   fields the in-order path reads come first. */
 struct lt__dir {
-    struct lt__hold *held, *held_tail;
+    struct lt__hold *held;
     int64_t next_off;   /* first byte not yet delivered or skipped */
-    int64_t fin_off;    /* stream end announced by FIN (has_fin) */
-    int64_t since_ns;   /* capture time delivery became blocked */
     uint32_t seq0;      /* sequence number of offset 0 (has_base) */
-    uint32_t held_bytes;/* data bytes in held (gap runs count 0) */
-    uint32_t n_held;    /* runs in held */
     bool has_base;      /* seq0 is known */
     bool has_syn;       /* seq0 came from a SYN */
     bool has_fin;
+    int64_t fin_off;    /* stream end announced by FIN (has_fin) */
+    struct lt__hold *held_tail;
+    int64_t since_ns;   /* capture time delivery became blocked */
+    uint32_t held_bytes;/* data bytes in held (gap runs count 0) */
+    uint32_t n_held;    /* runs in held */
 };
+
+/* Delivery waits for a hole: held data, or a FIN beyond next_off. */
+static inline bool lt__dir_blocked(const struct lt__dir *d)
+{
+    return d->held || (d->has_fin && d->fin_off > d->next_off);
+}
 
 enum lt__ent_state { LT__ENT_FREE, LT__ENT_LIVE, LT__ENT_TOMB };
 
 /* A table entry: a live flow, or the tombstone of a flow closed by FIN or
-   RST (kept until idle so its trailing ACKs do not start a new flow). */
+   RST (kept until idle so its trailing ACKs do not start a new flow).
+   Ordered for the lookup and in-order path: key and links in the first
+   cache line, direction state next, the public part last (slabs keep
+   entries 64-byte aligned). pub.last.ts_ns is the LRU time. */
 struct lt__ent {
-    struct lt_flow pub;           /* what callbacks see */
-    struct lt__ent *hnext;        /* hash chain; free list link */
-    struct lt__ent *prev, *next;  /* LRU list (live or tomb), head = newest */
     uint64_t hash;
     uint64_t key[5];              /* canonical 5-tuple, see table.c */
-    int64_t seen_ns;              /* capture time of the last segment */
-    struct lt__dir dir[2];
+    struct lt__ent *hnext;        /* hash chain; free list link */
+    struct lt__ent *prev;         /* LRU list (live or tomb), head = newest */
+    struct lt__ent *next;
     uint8_t state;                /* enum lt__ent_state */
     uint8_t a_is_dir0;            /* key side a sends direction 0 */
-};
+    struct lt__dir dir[2];
+    struct lt_flow pub;           /* what callbacks see */
+} __attribute__((aligned(64)));
 
 struct lt__list {
     struct lt__ent *head, *tail;
@@ -74,8 +85,9 @@ struct lt__list {
 
 struct lt__slab {
     struct lt__slab *next;
+    void *mem;                    /* what lt_malloc returned */
     uint32_t n;
-    struct lt__ent ents[];
+    struct lt__ent *ents;         /* n entries, 64-byte aligned in mem */
 };
 
 struct lt_flow_table {

@@ -48,11 +48,6 @@ static inline void set_base(struct lt__dir *d, uint32_t seq)
     d->has_base = true;
 }
 
-static inline bool is_blocked(const struct lt__dir *d)
-{
-    return d->held || (d->has_fin && d->fin_off > d->next_off);
-}
-
 static void emit_data(struct lt_flow_table *t, struct lt__ent *e, int di,
                       const uint8_t *p, size_t n, const struct lt_pkt_meta *m)
 {
@@ -90,7 +85,7 @@ static void drain(struct lt_flow_table *t, struct lt__ent *e, int di,
         lt_free(h);
         popped = true;
     }
-    if (popped && is_blocked(d))
+    if (popped && lt__dir_blocked(d))
         d->since_ns = d->held ? d->held->ts_ns : m->ts_ns;
 }
 
@@ -297,7 +292,7 @@ again:;
         skip_hole(t, e, di, off, m);
         goto again;
     }
-    const bool was_blocked = is_blocked(d);
+    const bool was_blocked = lt__dir_blocked(d);
     bool held_any = false;
     if (!hold_pieces(d, off, real_end, end, q, m->ts_ns, &held_any)) {
         /* Out of memory or runs: same remedy; no copy is needed once the
@@ -353,10 +348,10 @@ enum lt_err lt__reasm_segment(struct lt_flow_table *t, struct lt__ent *e,
         int64_t fin_off = seq_to_off(d, seq + wire);
         /* A FIN outside any window is ignored like such data. */
         if (fin_off - d->next_off <= LT__MAX_AHEAD) {
-            const bool was_blocked = is_blocked(d);
+            const bool was_blocked = lt__dir_blocked(d);
             d->has_fin = true;
             d->fin_off = fin_off > d->next_off ? fin_off : d->next_off;
-            if (!was_blocked && is_blocked(d))
+            if (!was_blocked && lt__dir_blocked(d))
                 d->since_ns = m->ts_ns;
         }
     }
@@ -367,7 +362,7 @@ void lt__reasm_check_wait(struct lt_flow_table *t, struct lt__ent *e, int di,
                           const struct lt_pkt_meta *m)
 {
     struct lt__dir *d = &e->dir[di];
-    while (is_blocked(d) &&
+    while (lt__dir_blocked(d) &&
            lt__older_than(m->ts_ns, d->since_ns, t->hole_wait_ns))
         skip_hole(t, e, di, INT64_MAX, m);
 }
@@ -376,13 +371,13 @@ void lt__reasm_flush(struct lt_flow_table *t, struct lt__ent *e, int di,
                      const struct lt_pkt_meta *m)
 {
     struct lt__dir *d = &e->dir[di];
-    while (is_blocked(d))
+    while (lt__dir_blocked(d))
         skip_hole(t, e, di, INT64_MAX, m);
 }
 
 bool lt__reasm_fin_done(const struct lt__dir *d)
 {
-    return d->has_fin && !is_blocked(d);
+    return d->has_fin && !lt__dir_blocked(d);
 }
 
 bool lt__reasm_syn_is_new(const struct lt__dir *d, uint32_t seq)

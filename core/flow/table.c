@@ -262,9 +262,14 @@ static bool grow_pool(struct lt_flow_table *t)
         n = t->lim.max_flows - t->n_alloc;
     if (n == 0)
         return false;
-    struct lt__slab *s = lt_malloc(sizeof *s + (size_t)n * sizeof s->ents[0]);
-    if (!s)
+    struct lt__slab *s = lt_malloc(sizeof *s);
+    void *mem = s ? lt_malloc((size_t)n * sizeof s->ents[0] + 63) : NULL;
+    if (!mem) {
+        lt_free(s);
         return false;
+    }
+    s->mem = mem;
+    s->ents = (struct lt__ent *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
     memset(s->ents, 0, (size_t)n * sizeof s->ents[0]);
     s->n = n;
     s->next = t->slabs;
@@ -324,9 +329,11 @@ static void flow_start(struct lt_flow_table *t, struct lt__ent *e,
 static void expire(struct lt_flow_table *t, int64_t now)
 {
     struct lt__ent *e;
-    while ((e = t->live.tail) && lt__older_than(now, e->seen_ns, t->idle_ns))
+    while ((e = t->live.tail) &&
+           lt__older_than(now, e->pub.last.ts_ns, t->idle_ns))
         close_flow(t, e, CLOSE_EXPIRED);
-    while ((e = t->tomb.tail) && lt__older_than(now, e->seen_ns, t->idle_ns))
+    while ((e = t->tomb.tail) &&
+           lt__older_than(now, e->pub.last.ts_ns, t->idle_ns))
         ent_free(t, e);
 }
 
@@ -398,7 +405,7 @@ enum lt_err lt_flow_table_segment(struct lt_flow_table *t,
         maybe_grow_buckets(t);
         flow_start(t, e, seg, &tk);
     } else if (e->state == LT__ENT_TOMB) {
-        e->seen_ns = now;
+        e->pub.last = *m;
         list_touch(&t->tomb, e);
         /* Only a new connection attempt revives a closed tuple. */
         if (!syn_only)
@@ -415,7 +422,6 @@ enum lt_err lt_flow_table_segment(struct lt_flow_table *t,
         }
     }
 
-    e->seen_ns = now;
     e->pub.last = *m;
     list_touch(&t->live, e);
     const int di = tk.sender_is_a == e->a_is_dir0 ? 0 : 1;
@@ -427,8 +433,10 @@ enum lt_err lt_flow_table_segment(struct lt_flow_table *t,
         return LT_OK;
     }
     enum lt_err err = lt__reasm_segment(t, e, di, seg, m);
-    lt__reasm_check_wait(t, e, 0, m);
-    lt__reasm_check_wait(t, e, 1, m);
+    if (lt__dir_blocked(&e->dir[0]))
+        lt__reasm_check_wait(t, e, 0, m);
+    if (lt__dir_blocked(&e->dir[1]))
+        lt__reasm_check_wait(t, e, 1, m);
     if (lt__reasm_fin_done(&e->dir[0]) && lt__reasm_fin_done(&e->dir[1]))
         close_flow(t, e, CLOSE_FINRST);
     return err;
@@ -457,6 +465,7 @@ void lt_flow_table_free(struct lt_flow_table *t)
     struct lt__slab *s = t->slabs;
     while (s) {
         struct lt__slab *next = s->next;
+        lt_free(s->mem);
         lt_free(s);
         s = next;
     }

@@ -10,13 +10,17 @@
  * past wire_end is impossible (malformed) rather than cut by snaplen
  * (truncated). Link and L2.5 headers (VLAN, MPLS, PPPoE, LLC/SNAP) are walked
  * by loops bounded by the captured length; tunnels (IP-in-IP, GRE, ERSPAN,
- * VXLAN) recurse, bounded by LT_DECODE_MAX_TUNNELS.
+ * VXLAN, GRE-in-UDP, GTP-U, Teredo) recurse, bounded by
+ * LT_DECODE_MAX_TUNNELS. IEEE 802.11 data frames (link types 105, 127, 163,
+ * and Aruba's GRE encapsulation) end in LLC/SNAP and join the Ethertype
+ * walk, so VLAN/MPLS/IP decoding is shared with Ethernet.
  *
  * Every internal decoder returns a result code (enum res); lt_decode_packet()
  * turns it into an lt_err and exactly one stats increment (or, on success,
  * one IP and one L4 counter). Not done: IP reassembly, GRE versions other
  * than 0 or with routing (returned as "other L4" proto 47), MPLS pseudowires
- * with a control word, PPP protocol field compression.
+ * with a control word, 802.11 fragments, A-MSDUs and protected frames, GTP-U
+ * on ports other than 2152, ARCNET exception packets (BSD link type 7).
  */
 #include "decode.h"
 
@@ -88,6 +92,7 @@ static enum res dec_ip4(struct dctx *c, size_t off);
 static enum res dec_ip6(struct dctx *c, size_t off);
 static enum res dec_ethertype(struct dctx *c, uint16_t type, size_t off,
                               int allow_8023);
+static enum res dec_gre(struct dctx *c, size_t off);
 
 /* One more encapsulation layer; refuses past LT_DECODE_MAX_TUNNELS
    (LT_E_UNSUPPORTED, counted in non_ip) so crafted input cannot recurse
@@ -139,6 +144,85 @@ static enum res dec_eth(struct dctx *c, size_t off)
     return dec_ethertype(c, rd16(c->p + off + 12), off + 14, 1);
 }
 
+/*
+ * GTP-U (3GPP TS 29.281 §5), UDP port 2152 either way, from the UDP payload
+ * at off. Only a G-PDU (GTPv1: version 1 in the top 3 bits, protocol type
+ * bit 0x10; message type 0xFF) is a tunnel: 8-byte header, 4 more (sequence,
+ * N-PDU, next extension type) when any of E/S/PN is set, then with E a chain
+ * of extension headers (length in 4-byte units in the first byte, next type
+ * in the last, 0 ends it), then IPv4 or IPv6 by the version nibble. Other
+ * messages (echo, end marker, error indication) stay plain UDP; a G-PDU
+ * carrying something else (Ethernet or unstructured PDU sessions) is non_ip.
+ */
+static enum res dec_gtpu(struct dctx *c, size_t off)
+{
+    if (off + 8 > c->cap_end)
+        return R_OK;
+    const uint8_t *h = c->p + off;
+    if ((h[0] & 0xF0) != 0x30 || h[1] != 0xFF)
+        return R_OK;
+    if (!tunnel_enter(c))
+        return R_NONIP;
+    /* the length counts what follows the 8 mandatory bytes; like UDP's, it
+       can only narrow the layer */
+    size_t glen = 8 + (size_t)rd16(h + 2);
+    if (off + glen <= c->wire_end)
+        set_len(c, off, glen);
+    size_t hl = 8;
+    if (h[0] & 0x07) {
+        NEED(c, off, 12);
+        hl = 12;
+        if (h[0] & 0x04) {
+            uint8_t next = c->p[off + 11];
+            /* each extension is >= 4 bytes: at most caplen / 4 steps */
+            while (next) {
+                NEED(c, off + hl, 1);
+                size_t el = (size_t)c->p[off + hl] * 4;
+                if (!el)
+                    return R_MALF;
+                NEED(c, off + hl, el);
+                next = c->p[off + hl + el - 1];
+                hl += el;
+            }
+        }
+    }
+    NEED(c, off + hl, 1);
+    switch (c->p[off + hl] >> 4) {
+    case 4:
+        return dec_ip4(c, off + hl);
+    case 6:
+        return dec_ip6(c, off + hl);
+    default:
+        return R_NONIP;
+    }
+}
+
+/*
+ * Teredo (RFC 4380 §5.1.1), UDP port 3544 either way: an IPv6 packet right in
+ * the UDP payload at off, optionally after an authentication indicator
+ * (00 01, client id length, auth value length, id, value, 8-byte nonce,
+ * confirmation byte) and/or an origin indication (00 00, port, address: 8
+ * bytes). Anything else on the port (qualification of the server, other
+ * protocols using it as an ephemeral port) stays plain UDP: the payload is
+ * taken for Teredo only when a whole IPv6 header is captured and its payload
+ * length accounts exactly for the rest of the datagram.
+ */
+static enum res dec_teredo(struct dctx *c, size_t off)
+{
+    const uint8_t *p = c->p;
+    size_t end = c->cap_end, q = off;
+    if (q + 4 <= end && p[q] == 0 && p[q + 1] == 1)
+        q += 13 + (size_t)p[q + 2] + p[q + 3];
+    if (q + 2 <= end && p[q] == 0 && p[q + 1] == 0)
+        q += 8;
+    if (q + 40 > end || (p[q] >> 4) != 6 ||
+        q + 40 + rd16(p + q + 4) != c->wire_end)
+        return R_OK;
+    if (!tunnel_enter(c))
+        return R_NONIP;
+    return dec_ip6(c, q);
+}
+
 static enum res dec_udp(struct dctx *c, size_t off)
 {
     NEED(c, off, 8);
@@ -162,14 +246,74 @@ static enum res dec_udp(struct dctx *c, size_t off)
     o->payload.p = h + 8;
     o->payload.len = c->cap_end - (off + 8);
     o->payload_wire_len = clamp32(c->wire_end - (off + 8));
-    /* RFC 7348 §5: VXLAN, 8-byte header with the I flag, then Ethernet. A
-       datagram to 4789 without room for it or the flag stays plain UDP. */
-    if (o->dport == 4789 && o->payload.len >= 8 && (h[8] & 0x08)) {
-        if (!tunnel_enter(c))
-            return R_NONIP;
-        return dec_eth(c, off + 16);
+    /* Tunnels over UDP, by well-known port. Each checks the first bytes of
+       its header; a datagram that does not look like one stays plain UDP
+       (the port may just be some host's ephemeral port). */
+    switch (o->dport) {
+    case 4789:
+        /* RFC 7348 §5: VXLAN, 8-byte header with the I flag, then
+           Ethernet */
+        if (o->payload.len >= 8 && (h[8] & 0x08)) {
+            if (!tunnel_enter(c))
+                return R_NONIP;
+            return dec_eth(c, off + 16);
+        }
+        return R_OK;
+    case 4754:
+        /* RFC 8086: GRE-in-UDP, the GRE header right after UDP; only
+           version 0 without routing, which dec_gre() follows */
+        if (o->payload.len >= 4 && !(h[8] & 0x40) && !(h[9] & 0x07))
+            return dec_gre(c, off + 8);
+        return R_OK;
+    default:
+        break;
     }
+    if (o->sport == 2152 || o->dport == 2152)
+        return dec_gtpu(c, off + 8);
+    if (o->sport == 3544 || o->dport == 3544)
+        return dec_teredo(c, off + 8);
     return R_OK;
+}
+
+/*
+ * IEEE 802.11 frame at off (link types 105, 127, 163; Aruba GRE). Only data
+ * frames with a body reach IP: frame control version 0, type 2, a subtype
+ * without the "no data" bit (null, CF-ack/poll only, QoS null). Header: 24
+ * bytes, +6 for address 4 (ToDS and FromDS), +2 QoS control (subtype bit
+ * 0x8), +4 HT control (QoS and the order bit). Then LLC/SNAP with OUI 000000
+ * (RFC 1042) or 0000F8 (802.1H) and an Ethertype. Management and control
+ * frames, protected (encrypted) frames, fragments, A-MSDUs and mesh frames
+ * are non_ip. The FCS, when a link has one, is the caller's business.
+ */
+static enum res dec_80211(struct dctx *c, size_t off)
+{
+    NEED(c, off, 2);
+    const uint8_t *h = c->p + off;
+    uint8_t fc = h[0], fl = h[1];
+    if ((fc & 0x0F) != 0x08 || (fc & 0x40))
+        return R_NONIP;
+    /* protected, more fragments */
+    if (fl & 0x44)
+        return R_NONIP;
+    size_t hl = 24 + ((fl & 0x03) == 0x03 ? 6 : 0);
+    NEED(c, off, hl);
+    /* fragment number (low nibble of the sequence control) */
+    if (h[22] & 0x0F)
+        return R_NONIP;
+    if (fc & 0x80) {
+        NEED(c, off, hl + 2);
+        /* A-MSDU present (bit 7), mesh control present (bit 8) */
+        if ((h[hl] & 0x80) || (h[hl + 1] & 0x01))
+            return R_NONIP;
+        hl += 2 + ((fl & 0x80) ? 4 : 0);
+    }
+    off += hl;
+    NEED(c, off, 8);
+    const uint8_t *l = c->p + off;
+    if (l[0] != 0xAA || l[1] != 0xAA || l[2] != 0x03 || l[3] || l[4] ||
+        (l[5] && l[5] != 0xF8))
+        return R_NONIP;
+    return dec_ethertype(c, rd16(l + 6), off + 8, 0);
 }
 
 /* GRE (RFC 2784, 2890) and what it carries, ERSPAN included. */
@@ -208,6 +352,10 @@ static enum res dec_gre(struct dctx *c, size_t off)
         return dec_eth(c, off + el);
     }
     default:
+        /* Aruba WLAN tunnels: 0x8200, 0x8210, ... 0x82F0 carry an 802.11
+           frame without FCS */
+        if ((proto & 0xFF0F) == 0x8200)
+            return dec_80211(c, off);
         return dec_ethertype(c, proto, off, 0);
     }
 }
@@ -340,6 +488,52 @@ static enum res dec_ip_any(struct dctx *c, size_t off)
 }
 
 /*
+ * PPP (RFC 1661) at off: an optional FF 03 address/control pair (HDLC-like
+ * framing, RFC 1662), then the protocol, one byte when its first byte is odd
+ * (protocol field compression, RFC 1661 §6.5), else two. IPv4, IPv6 and
+ * MPLS (RFC 3032 §4.3) are followed; LCP, IPCP and the rest are non_ip.
+ */
+static enum res dec_ppp(struct dctx *c, size_t off)
+{
+    NEED(c, off, 1);
+    if (c->p[off] == 0xFF) {
+        NEED(c, off, 2);
+        if (c->p[off + 1] == 0x03)
+            off += 2;
+        NEED(c, off, 1);
+    }
+    unsigned proto = c->p[off];
+    if (proto & 1) {
+        off += 1;
+    } else {
+        NEED(c, off, 2);
+        proto = rd16(c->p + off);
+        off += 2;
+    }
+    switch (proto) {
+    case 0x0021:
+        return dec_ip4(c, off);
+    case 0x0057:
+        return dec_ip6(c, off);
+    case 0x0281: /* MPLS unicast */
+    case 0x0283: /* MPLS multicast */
+        return dec_ethertype(c, 0x8847, off, 0);
+    default:
+        return R_NONIP;
+    }
+}
+
+/* PPPoE session (RFC 2516 §4) at off: 6-byte header (ver/type 0x11, code 0
+   for session data), then PPP; discovery packets are non_ip. */
+static enum res dec_pppoe(struct dctx *c, size_t off)
+{
+    NEED(c, off, 6);
+    if (c->p[off] != 0x11 || c->p[off + 1] != 0)
+        return R_NONIP;
+    return dec_ppp(c, off + 6);
+}
+
+/*
  * What follows an Ethertype (Ethernet, SLL, SLL2, GRE). VLAN tags and MPLS
  * labels are walked in loops, each step consuming 4 captured bytes.
  * allow_8023: a value <= 1500 is an 802.3 length (Ethernet only), followed
@@ -381,19 +575,8 @@ static enum res dec_ethertype(struct dctx *c, uint16_t type, size_t off,
             default:
                 return R_NONIP; /* pseudowire, control word, ... */
             }
-        case 0x8864: { /* PPPoE session (RFC 2516 §4) */
-            NEED(c, off, 8);
-            /* ver/type 0x11, code 0 for session data */
-            if (c->p[off] != 0x11 || c->p[off + 1] != 0)
-                return R_NONIP;
-            uint16_t ppp = rd16(c->p + off + 6);
-            off += 8;
-            if (ppp == 0x0021)
-                return dec_ip4(c, off);
-            if (ppp == 0x0057)
-                return dec_ip6(c, off);
-            return R_NONIP; /* LCP, IPCP, ... */
-        }
+        case 0x8864: /* PPPoE session */
+            return dec_pppoe(c, off);
         default:
             if (allow_8023 && type <= 1500) {
                 NEED(c, off, 8);
@@ -435,6 +618,65 @@ static enum res dec_nflog(struct dctx *c)
     }
     /* no payload TLV: a packet without one, unless the capture was cut */
     return c->cap_end < c->wire_end ? R_TRUNC : R_NONIP;
+}
+
+/* Radiotap (LINKTYPE 127, radiotap.org): version 0, pad, little-endian
+   header length, then present bitmaps (bit 31: another one follows) and the
+   fields they announce, 802.11 after the header. Only the Flags field is
+   read (bit 1, after TSFT, bit 0, 8 bytes aligned to 8): flag 0x10 says the
+   frame ends in a 4-byte FCS, which is cut off. */
+static enum res dec_radiotap(struct dctx *c)
+{
+    NEED(c, 0, 8);
+    const uint8_t *p = c->p;
+    size_t hl = (size_t)p[2] | (size_t)p[3] << 8;
+    if (p[0] != 0 || hl < 8 || hl > c->wire_end)
+        return R_MALF;
+    NEED(c, 0, hl);
+    uint32_t present = rd32le(p + 4);
+    size_t off = 4;
+    for (uint32_t w = present; w & 0x80000000u; w = rd32le(p + off)) {
+        off += 4;
+        if (off + 4 > hl)
+            return R_MALF;
+    }
+    off += 4;
+    if (present & 0x2) {
+        if (present & 0x1)
+            off = ((off + 7) & ~(size_t)7) + 8;
+        if (off >= hl)
+            return R_MALF;
+        if (p[off] & 0x10) {
+            if (c->wire_end < hl + 4)
+                return R_MALF;
+            c->wire_end -= 4;
+            if (c->cap_end > c->wire_end)
+                c->cap_end = c->wire_end;
+        }
+    }
+    return dec_80211(c, hl);
+}
+
+/* ARCNET as Linux captures it (LINKTYPE 129): source, destination, 2-byte
+   offset, protocol id. RFC 1051 ids (240 IP, 241 ARP) have the payload right
+   after; RFC 1201 ids (212 IP, 196 IPv6, 213 ARP) add a split flag and a
+   2-byte sequence number. Linux hands over reassembled packets, so the split
+   flag does not matter. */
+static enum res dec_arcnet_linux(struct dctx *c)
+{
+    NEED(c, 0, 5);
+    switch (c->p[4]) {
+    case 0xF0:
+        return dec_ip4(c, 5);
+    case 0xD4:
+        NEED(c, 0, 8);
+        return dec_ip4(c, 8);
+    case 0xC4:
+        NEED(c, 0, 8);
+        return dec_ip6(c, 8);
+    default:
+        return R_NONIP;
+    }
 }
 
 enum lt_err lt_decode_packet(uint32_t linktype, const uint8_t *p,
@@ -497,6 +739,38 @@ enum lt_err lt_decode_packet(uint32_t linktype, const uint8_t *p,
         break;
     case 239:
         r = dec_nflog(&c);
+        break;
+    case 105: /* IEEE 802.11 without radio header */
+        r = dec_80211(&c, 0);
+        break;
+    case 127: /* 802.11 with radiotap */
+        r = dec_radiotap(&c);
+        break;
+    case 163: /* 802.11 with AVS header: big-endian length at offset 4 */
+        if (caplen < 8) {
+            r = R_TRUNC;
+        } else {
+            uint32_t hl = rd32(p + 4);
+            r = hl < 8 || hl > c.wire_end ? R_MALF : dec_80211(&c, hl);
+        }
+        break;
+    case 104: /* Cisco HDLC: address, control, Ethertype */
+        r = caplen < 4 ? R_TRUNC : dec_ethertype(&c, rd16(p + 2), 4, 0);
+        break;
+    case 9:  /* PPP, with or without FF 03 */
+        r = dec_ppp(&c, 0);
+        break;
+    case 50: /* PPP in HDLC-like framing, or Cisco PPP (RFC 1547 §4.3.1) */
+        if (caplen >= 1 && (p[0] == 0x0F || p[0] == 0x8F))
+            r = caplen < 4 ? R_TRUNC : dec_ethertype(&c, rd16(p + 2), 4, 0);
+        else
+            r = dec_ppp(&c, 0);
+        break;
+    case 51: /* PPPoE header first */
+        r = dec_pppoe(&c, 0);
+        break;
+    case 129:
+        r = dec_arcnet_linux(&c);
         break;
     default:
         r = R_LINK;

@@ -35,6 +35,15 @@
  * and are dropped); a head over max_header_bytes (request line, headers
  * and line ends). Head caps count header_cap and drop the request.
  *
+ * Gaps: inside a body of known length the request stays in step; the
+ * bytes before and after the hole are concatenated and the request is
+ * flagged PARTIAL. Anywhere else the request in progress is dropped and the
+ * next bytes are probed as a request line, then hunted.
+ *
+ * Transfer-Encoding: chunked must be the final coding (else malformed);
+ * transfer codings before it are not undone. Content-Length is ignored
+ * when chunked is present, but must still be valid.
+ *
  * Methods: a token of 1..32 characters [A-Z0-9_-] starting with a letter
  * (any such token, not only registered methods). Request line: exactly
  * "METHOD SP target SP HTTP/1.d" then CRLF or LF; HTTP/0.9 lines and other
@@ -237,6 +246,33 @@ static bool rl_parse(const uint8_t *p, size_t len, struct head_info *hi)
     return true;
 }
 
+/*
+ * The early verdict on a request line uses exactly its first
+ * min(LT_HTTP_PREFIX_CHECK, max_line + 1, max_header_bytes) bytes, which
+ * every path has seen by the time a cap fires, so the verdict (not a
+ * request vs over a cap) does not depend on how the bytes were fed. The
+ * line is a || b (hbuf contents, then new bytes).
+ */
+static bool line_prefix_ok(const struct lt_limits *lim, const uint8_t *a,
+                           size_t an, const uint8_t *b, size_t bn)
+{
+    size_t v = LT_HTTP_PREFIX_CHECK;
+    if (v > (size_t)lim->max_line + 1)
+        v = (size_t)lim->max_line + 1;
+    if (v > lim->max_header_bytes)
+        v = lim->max_header_bytes;
+    if (an + bn < v)
+        v = an + bn;
+    if (an >= v || !b)
+        return rl_prefix_ok(a, v);
+    if (an == 0)
+        return rl_prefix_ok(b, v);
+    uint8_t tmp[LT_HTTP_PREFIX_CHECK];
+    memcpy(tmp, a, an);
+    memcpy(tmp + an, b, v - an);
+    return rl_prefix_ok(tmp, v);
+}
+
 /* ---- header lines ----------------------------------------------------- */
 
 static void hi_init(struct head_info *hi)
@@ -419,8 +455,7 @@ static enum head_rc parse_head(const struct lt_http_ctx *c, const uint8_t *p,
         const uint8_t *nl = memchr(p + pos, '\n', n - pos);
         if (!nl) {
             *off = n;
-            if (lines == 0 &&
-                !rl_prefix_ok(p, n < LT_HTTP_PREFIX_CHECK ? n : LT_HTTP_PREFIX_CHECK))
+            if (lines == 0 && !line_prefix_ok(lim, p, n, NULL, 0))
                 return HEAD_NOTREQ;
             if (n - pos > (size_t)lim->max_line + 1 || n > lim->max_header_bytes)
                 return HEAD_CAP;
@@ -435,8 +470,7 @@ static enum head_rc parse_head(const struct lt_http_ctx *c, const uint8_t *p,
         if (lines == 0) {
             /* a cap counts only for what could be a request line */
             if (le > lim->max_line || e + 1 > lim->max_header_bytes)
-                return rl_prefix_ok(line, ll < LT_HTTP_PREFIX_CHECK ? ll : LT_HTTP_PREFIX_CHECK)
-                           ? HEAD_CAP : HEAD_NOTREQ;
+                return line_prefix_ok(lim, line, ll, NULL, 0) ? HEAD_CAP : HEAD_NOTREQ;
             if (!rl_parse(line, ll, hi))
                 return HEAD_NOTREQ;
         } else if (le == 0) {
@@ -478,8 +512,6 @@ static void charge(struct lt_http_parser *hp, uint64_t k)
 static void go_done(struct lt_http_parser *hp)
 {
     hp->state = ST_DONE;
-    buf_recycle(&hp->hbuf);
-    buf_recycle(&hp->bbuf);
     lt_buf_release(&hp->hbuf);
     lt_buf_release(&hp->bbuf);
 }
@@ -728,18 +760,9 @@ static size_t head_slow(struct lt_http_parser *hp, const uint8_t *p, size_t n,
         size_t total = hb->len + take;
         if (!nl) {
             size_t so_far = total - hp->line_start;
-            if (hp->n_lines == 0) {
-                size_t v = total < LT_HTTP_PREFIX_CHECK ? total : LT_HTTP_PREFIX_CHECK;
-                if (hb->len < LT_HTTP_PREFIX_CHECK) {
-                    /* check the first bytes without keeping the rest yet */
-                    uint8_t tmp[LT_HTTP_PREFIX_CHECK];
-                    memcpy(tmp, hb->p, hb->len);
-                    memcpy(tmp + hb->len, p + i, v - hb->len);
-                    if (!rl_prefix_ok(tmp, v)) {
-                        head_fail(hp, HEAD_NOTREQ, false, hb->len + take, false);
-                        return n;
-                    }
-                }
+            if (hp->n_lines == 0 && !line_prefix_ok(lim, hb->p, hb->len, p + i, take)) {
+                head_fail(hp, HEAD_NOTREQ, false, hb->len + take, false);
+                return n;
             }
             if (so_far > (size_t)lim->max_line + 1 || total > lim->max_header_bytes) {
                 head_fail(hp, HEAD_CAP, hi->rl_ok, hb->len + take, false);
@@ -753,17 +776,9 @@ static size_t head_slow(struct lt_http_parser *hp, const uint8_t *p, size_t n,
         }
         if (total > lim->max_header_bytes) {
             /* the line would pass the cap: judge it as parse_head would */
-            size_t ll = total - hp->line_start - 1;
-            if (hp->n_lines == 0) {
-                uint8_t tmp[LT_HTTP_PREFIX_CHECK];
-                size_t v = ll < LT_HTTP_PREFIX_CHECK ? ll : LT_HTTP_PREFIX_CHECK;
-                size_t from_hb = hb->len < v ? hb->len : v;
-                memcpy(tmp, hb->p, from_hb);
-                memcpy(tmp + from_hb, p + i, v - from_hb);
-                if (!rl_prefix_ok(tmp, v)) {
-                    head_fail(hp, HEAD_NOTREQ, false, hb->len + take, true);
-                    return i + take;
-                }
+            if (hp->n_lines == 0 && !line_prefix_ok(lim, hb->p, hb->len, p + i, take - 1)) {
+                head_fail(hp, HEAD_NOTREQ, false, hb->len + take, true);
+                return i + take;
             }
             head_fail(hp, HEAD_CAP, hi->rl_ok, hb->len + take, true);
             return i + take;
@@ -779,8 +794,7 @@ static size_t head_slow(struct lt_http_parser *hp, const uint8_t *p, size_t n,
         enum head_rc rc = HEAD_OK;
         if (hp->n_lines == 0) {
             if (le > lim->max_line)
-                rc = rl_prefix_ok(line, ll < LT_HTTP_PREFIX_CHECK ? ll : LT_HTTP_PREFIX_CHECK)
-                         ? HEAD_CAP : HEAD_NOTREQ;
+                rc = line_prefix_ok(lim, line, ll, NULL, 0) ? HEAD_CAP : HEAD_NOTREQ;
             else if (!rl_parse(line, ll, hi))
                 rc = HEAD_NOTREQ;
         } else if (le == 0) {
@@ -1057,8 +1071,9 @@ void lt_http_gap(struct lt_http_parser *hp, uint64_t len,
     hp->first_done = true;
     switch (hp->state) {
     case ST_HUNT:
-        hp->state = ST_HEAD; /* a request may start right after the gap */
-        charge(hp, len);
+        /* a request may start right after the gap; missing bytes were not
+           scanned, so they do not count against the hunt budget */
+        hp->state = ST_HEAD;
         return;
     case ST_HEAD:
         if (hp->mode == M_TUNNEL) {
@@ -1070,7 +1085,6 @@ void lt_http_gap(struct lt_http_parser *hp, uint64_t len,
             hp->ctx->st->http_resyncs++;
         buf_recycle(&hp->hbuf);
         hp->mode = M_PROBE;
-        charge(hp, len);
         return;
     case ST_BODY:
         hp->flags |= LT_HTTP_BODY_PARTIAL;

@@ -81,7 +81,15 @@ void lt_http_parser_free(struct lt_http_parser *hp); /* NULL does nothing */
  * every request completed by them, in order, before returning. p is
  * borrowed for the call. Bad input costs the request it is in (counted in
  * malformed_requests / header_cap) and the parser hunts for the next request
- * line. Cheap when the direction was given up.
+ * line. Cheap when the direction was given up. cb must not feed another
+ * parser of the same ctx (they share ctx->hdrs and the body buffers).
+ *
+ * Body decoding: dst_cap = min(max_decoded, max_ratio * input + 4096) per
+ * coding; a cap hit keeps the decoded prefix (DECODED, decoded_cap or
+ * ratio_cap). A body that is CUT or PARTIAL may end mid-stream: a
+ * truncated stream then still gives its decoded prefix. Other failures
+ * leave the raw body (UNDECODED, decode_errors). Unknown codings, or more
+ * than 4, leave the body raw with no flag.
  */
 void lt_http_feed(struct lt_http_parser *hp, const uint8_t *p, size_t n,
                   lt_http_request_cb cb, void *ud);

@@ -210,6 +210,7 @@ enum lt_err lt_input_open(struct lt_input *in, const char *path)
 
     in->rbuf = lt_malloc(in->comp == LT_COMP_NONE ? HEAD_CAP : RBUF_CAP);
     if (!in->rbuf) {
+        snprintf(in->msg, sizeof in->msg, "out of memory");
         lt_input_close(in);
         return LT_E_NOMEM;
     }

@@ -25,6 +25,14 @@ uint32_t tb_pkt_linktype(const struct tb_pkt_spec *s)
     case TB_LINK_NULL_SWAPPED: return 0;
     case TB_LINK_LOOP: return 108;
     case TB_LINK_NFLOG: return 239;
+    case TB_LINK_PPP: return 9;
+    case TB_LINK_PPP_HDLC: return 50;
+    case TB_LINK_PPPOE: return 51;
+    case TB_LINK_CHDLC: return 104;
+    case TB_LINK_ARCNET: return 129;
+    case TB_LINK_80211: return 105;
+    case TB_LINK_RADIOTAP: return 127;
+    case TB_LINK_AVS: return 163;
     }
     die("bad link");
     return 0;
@@ -258,6 +266,42 @@ static uint16_t l2_shim(const struct tb_pkt_spec *s, struct tb_buf *b,
     return first;
 }
 
+void tb_pkt_80211(struct tb_buf *out, uint8_t ds, bool qos, bool htc,
+                  uint16_t ethertype)
+{
+    static const uint8_t a1[6] = { 2, 0, 0, 0, 0, 0xa1 };
+    static const uint8_t a2[6] = { 2, 0, 0, 0, 0, 0xa2 };
+    static const uint8_t a3[6] = { 2, 0, 0, 0, 0, 0xa3 };
+    tb_buf_u8(out, qos ? 0x88 : 0x08);
+    tb_buf_u8(out, (uint8_t)((ds & 3) | (qos && htc ? 0x80 : 0)));
+    tb_buf_be16(out, 0x2c00); /* duration */
+    tb_buf_put(out, a1, 6);
+    tb_buf_put(out, a2, 6);
+    tb_buf_put(out, a3, 6);
+    tb_buf_le16(out, 0x1230); /* sequence 0x123, fragment 0 */
+    if ((ds & 3) == 3)
+        tb_buf_put(out, a3, 6);
+    if (qos) {
+        tb_buf_le16(out, 0x0005); /* TID 5 */
+        if (htc)
+            tb_buf_be32(out, 0x12345678);
+    }
+    static const uint8_t snap[6] = { 0xAA, 0xAA, 0x03, 0, 0, 0 };
+    tb_buf_put(out, snap, 6);
+    tb_buf_be16(out, ethertype);
+}
+
+/* PPP protocol number for what l2_shim() announced as an Ethertype. */
+static uint16_t ppp_proto(uint16_t type)
+{
+    switch (type) {
+    case 0x0800: return 0x0021;
+    case 0x86DD: return 0x0057;
+    case 0x8847: return 0x0281;
+    default: return type; /* e.g. 0x0806: no such PPP protocol, not IP */
+    }
+}
+
 static void link_hdr(const struct tb_pkt_spec *s, struct tb_buf *out,
                      size_t ip_len)
 {
@@ -335,6 +379,80 @@ static void link_hdr(const struct tb_pkt_spec *s, struct tb_buf *out,
         tb_buf_le16(out, (uint16_t)(4 + ip_len));
         tb_buf_le16(out, 9);
         break;
+    case TB_LINK_PPP:
+    case TB_LINK_PPP_HDLC:
+        if (s->n_vlan || s->pppoe)
+            die("PPP: no VLAN or PPPoE");
+        type = ppp_proto(l2_shim(s, &shim, ip_len));
+        if (s->ppp_compress && s->link == TB_LINK_PPP && type < 0x100)
+            tb_buf_u8(out, (uint8_t)type);
+        else {
+            tb_buf_u8(out, 0xFF);
+            tb_buf_u8(out, 0x03);
+            tb_buf_be16(out, type);
+        }
+        break;
+    case TB_LINK_PPPOE:
+        if (s->n_vlan || s->n_mpls)
+            die("PPPoE link: no VLAN or MPLS");
+        tb_buf_u8(out, 0x11);
+        tb_buf_u8(out, 0);
+        tb_buf_be16(out, 0x0001);
+        tb_buf_be16(out, (uint16_t)(ip_len + 2));
+        tb_buf_be16(out, ppp_proto(s->ethertype ? s->ethertype
+                                   : s->ip_version == 6 ? 0x86DD : 0x0800));
+        break;
+    case TB_LINK_CHDLC:
+        type = l2_shim(s, &shim, ip_len);
+        tb_buf_u8(out, 0x0F);
+        tb_buf_u8(out, 0);
+        tb_buf_be16(out, type);
+        break;
+    case TB_LINK_ARCNET: {
+        if (s->n_vlan || s->n_mpls || s->pppoe)
+            die("ARCNET: no VLAN, MPLS or PPPoE");
+        int v6 = s->ip_version == 6, other = s->ethertype != 0;
+        tb_buf_u8(out, 0xbe);     /* source */
+        tb_buf_u8(out, 0x50);     /* destination */
+        tb_buf_be16(out, 0xab08); /* offset */
+        if (s->arcnet_1051 && !v6) {
+            tb_buf_u8(out, other ? 0xF1 : 0xF0);
+        } else {
+            tb_buf_u8(out, other ? 0xD5 : v6 ? 0xC4 : 0xD4);
+            tb_buf_u8(out, 0);     /* split flag */
+            tb_buf_be16(out, 0x0102); /* sequence */
+        }
+        break;
+    }
+    case TB_LINK_80211:
+        type = l2_shim(s, &shim, ip_len);
+        tb_pkt_80211(out, s->wlan_ds, s->wlan_qos, s->wlan_htc, type);
+        break;
+    case TB_LINK_RADIOTAP:
+        type = l2_shim(s, &shim, ip_len);
+        /* version, pad, length 24 (LE), present: TSFT, flags, rate,
+           channel, antenna signal; TSFT at 8 is aligned */
+        tb_buf_u8(out, 0);
+        tb_buf_u8(out, 0);
+        tb_buf_le16(out, 24);
+        tb_buf_le32(out, 0x0000002f);
+        tb_buf_le32(out, 0x11223344); /* TSFT */
+        tb_buf_le32(out, 0);
+        tb_buf_u8(out, s->fcs ? 0x10 : 0x00); /* flags */
+        tb_buf_u8(out, 0x0c);                 /* rate */
+        tb_buf_le16(out, 2437);               /* channel */
+        tb_buf_le16(out, 0x00a0);
+        tb_buf_u8(out, 0xc4);                 /* signal */
+        tb_buf_u8(out, 0);                    /* pad to 24 */
+        tb_pkt_80211(out, s->wlan_ds, s->wlan_qos, s->wlan_htc, type);
+        break;
+    case TB_LINK_AVS:
+        type = l2_shim(s, &shim, ip_len);
+        tb_buf_be32(out, 0x80211001);
+        tb_buf_be32(out, 64);
+        tb_buf_zero(out, 56);
+        tb_pkt_80211(out, s->wlan_ds, s->wlan_qos, s->wlan_htc, type);
+        break;
     default:
         die("bad link");
     }
@@ -357,6 +475,11 @@ struct tb_pkt_off tb_pkt_build(const struct tb_pkt_spec *s, struct tb_buf *out)
     if (s->link == TB_LINK_NFLOG)
         tb_buf_zero(out, (4 - ip.len % 4) % 4);
     tb_buf_zero(out, s->eth_pad);
+    if (s->fcs) {
+        if (s->link != TB_LINK_RADIOTAP)
+            die("fcs: radiotap only");
+        tb_buf_be32(out, 0xfc5fc5fc);
+    }
     o.len = out->len - start;
     tb_buf_release(&ip);
     return o;

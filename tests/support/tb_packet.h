@@ -35,6 +35,16 @@ enum tb_link {
     TB_LINK_NULL_SWAPPED, /* 0 BSD null, family byte-swapped (other host) */
     TB_LINK_LOOP,         /* 108 OpenBSD loop, family in network order */
     TB_LINK_NFLOG,        /* 239 Linux NFLOG */
+    TB_LINK_PPP,          /* 9 PPP: FF 03 + 2-byte protocol, or without
+                             FF 03 and a 1-byte protocol (ppp_compress) */
+    TB_LINK_PPP_HDLC,     /* 50 PPP in HDLC-like framing (FF 03) */
+    TB_LINK_PPPOE,        /* 51 PPPoE session header first */
+    TB_LINK_CHDLC,        /* 104 Cisco HDLC */
+    TB_LINK_ARCNET,       /* 129 ARCNET (Linux): RFC 1201 header, or RFC 1051
+                             for IPv4 with arcnet_1051 */
+    TB_LINK_80211,        /* 105 802.11 data frame (see wlan_*) + LLC/SNAP */
+    TB_LINK_RADIOTAP,     /* 127 radiotap (TSFT, flags) + 802.11 */
+    TB_LINK_AVS,          /* 163 AVS 64-byte header + 802.11 */
 };
 
 struct tb_pkt_spec {
@@ -48,6 +58,12 @@ struct tb_pkt_spec {
     uint16_t ethertype;       /* 0 = IPv4/IPv6 by version (e.g. 0x0806) */
     uint32_t family;          /* NULL/LOOP: AF value; 0 = 2 or 30 (IPv6) */
     size_t eth_pad;           /* zero bytes after the IP packet */
+    bool ppp_compress;        /* PPP: no FF 03, 1-byte protocol */
+    bool arcnet_1051;         /* ARCNET IPv4: RFC 1051 header (id 240) */
+    uint8_t wlan_ds;          /* 802.11: ToDS 1 / FromDS 2 bits (3: addr 4) */
+    bool wlan_qos;            /* 802.11: QoS data (+2 bytes QoS control) */
+    bool wlan_htc;            /* 802.11 QoS: order bit, +4 HT control */
+    bool fcs;                 /* radiotap: FCS flag, 4 bytes after eth_pad */
 
     /* network layer */
     uint8_t ip_version;       /* 0 or 4 = IPv4, 6 = IPv6 */
@@ -97,5 +113,10 @@ struct tb_pkt_off tb_pkt_build(const struct tb_pkt_spec *s, struct tb_buf *out);
    inner[0..n), to out. */
 void tb_pkt_gre(struct tb_buf *out, uint16_t flags, uint16_t proto,
                 const void *inner, size_t n);
+
+/* Append an 802.11 data frame header (frame control from ds/qos/htc as in
+   tb_pkt_spec, sequence 0x1230, QoS TID 0) and LLC/SNAP with ethertype. */
+void tb_pkt_80211(struct tb_buf *out, uint8_t ds, bool qos, bool htc,
+                  uint16_t ethertype);
 
 #endif
