@@ -962,7 +962,8 @@ Test(decode, radiotap_fcs_and_header_errors)
         cr_assert_eq(o.payload_wire_len, PAYLOAD_LEN);
         tb_buf_release(&b);
     }
-    struct tb_pkt_spec s = { .link = TB_LINK_RADIOTAP };
+    struct tb_pkt_spec s = { .link = TB_LINK_RADIOTAP, .payload = PAYLOAD,
+                             .payload_len = PAYLOAD_LEN };
     struct tb_buf b = { 0 };
     tb_pkt_build(&s, &b);
     struct tb_buf bad = { 0 };

@@ -135,7 +135,7 @@ static json_t *totals_json(const struct lt_scan *s)
         bytes += r->bytes_read;
     }
     json_t *caps = stats_group(t, "caps");
-    return json_pack("{sI sI sI sI sI sI sI sI sI sI sI so so so so so so so}",
+    return json_pack("{sI sI sI sI sI sI sI sI sI sI sI so so so so so so so so}",
                      "files", (json_int_t)s->n_files,
                      "files_ok", (json_int_t)n_ok,
                      "files_error", (json_int_t)n_err,

@@ -27,7 +27,7 @@
  *   an unknown tuple opens no flow. A flow closed by FIN/RST stays in the
  *   table as a tombstone until idle (or recycled first when the table is
  *   full): its trailing ACKs and retransmissions are ignored, and only a SYN
- *   without ACK starts a new flow on the tuple. A SYN whose ISN does not fit
+ *   (or a SYN+ACK, when the SYN was missed) starts a new flow on the tuple. A SYN whose ISN does not fit
  *   the live flow (port reuse) closes it and starts a new one.
  * - A snaplen-cut segment (payload_wire_len > payload.len) delivers its
  *   captured bytes, then a gap for the rest (counted as a hole).

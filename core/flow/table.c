@@ -19,7 +19,7 @@
  * all max_flows entries are used, the oldest tombstone is recycled, else the
  * least recently seen live flow is closed (flow_cap).
  *
- * Flow lifecycle: LIVE -(FIN+FIN, RST)-> TOMB -(SYN)-> LIVE; LIVE or TOMB
+ * Flow lifecycle: LIVE -(FIN+FIN, RST)-> TOMB -(SYN or SYN+ACK)-> LIVE; LIVE or TOMB
  * -(idle, eviction, finish)-> FREE. The close callback runs exactly once,
  * when a LIVE flow leaves that state, after its held data is flushed.
  * Callbacks must not call back into the table (except the read-only
@@ -407,8 +407,10 @@ enum lt_err lt_flow_table_segment(struct lt_flow_table *t,
     } else if (e->state == LT__ENT_TOMB) {
         e->pub.last = *m;
         list_touch(&t->tomb, e);
-        /* Only a new connection attempt revives a closed tuple. */
-        if (!syn_only)
+        /* Only a new connection attempt revives a closed tuple: a SYN, or
+           a SYN+ACK when the client's SYN was not captured (or came before
+           a RST that the endpoints ignored, as in RST evasion). */
+        if (!(flags & LT_TCP_SYN))
             return LT_OK;
         list_unlink(&t->tomb, e);
         flow_start(t, e, seg, &tk);

@@ -6,10 +6,15 @@
  *
  * Link types: Ethernet (1) with 802.1Q / 802.1ad / QinQ tags, Linux cooked
  * SLL (113) and SLL2 (276), raw IP (101, 228 IPv4, 229 IPv6, and the DLT_RAW
- * values 12 and 14), BSD null/loopback (0, 108), NFLOG (239). Inside: IPv4
- * with options, IPv6 with extension headers, IP-in-IP, GRE (incl. ERSPAN),
- * VXLAN, MPLS, PPPoE session. IP fragments are recognised and counted, not
- * reassembled.
+ * values 12 and 14), BSD null/loopback (0, 108), NFLOG (239), PPP (9, 50;
+ * with or without FF 03, compressed protocol field), PPPoE (51), Cisco HDLC
+ * (104), ARCNET Linux (129), IEEE 802.11 (105), with radiotap (127; FCS
+ * dropped when its flags say so) or AVS (163) headers: data frames only,
+ * LLC/SNAP, not protected. Inside: IPv4 with options, IPv6 with extension
+ * headers, IP-in-IP, GRE (incl. ERSPAN I/II/III and Aruba 0x8200-0x82F0
+ * 802.11), VXLAN (UDP 4789), GRE-in-UDP (UDP 4754), GTP-U G-PDUs (UDP 2152
+ * either side), Teredo (UDP 3544 either side), MPLS, PPPoE session. IP
+ * fragments are recognised and counted, not reassembled.
  */
 #ifndef LT_FMT_DECODE_H
 #define LT_FMT_DECODE_H
@@ -26,7 +31,8 @@
 #define LT_TCP_PSH 0x08
 #define LT_TCP_ACK 0x10
 
-/* IP-in-IP, GRE and VXLAN layers one packet may nest. */
+/* IP-in-IP, GRE, VXLAN, GRE-in-UDP, GTP-U and Teredo layers one packet may
+   nest. */
 #define LT_DECODE_MAX_TUNNELS 4
 
 struct lt_l4 {
@@ -60,7 +66,14 @@ struct lt_l4 {
  * borrowed from p. Details:
  *   - tunnels nested deeper than LT_DECODE_MAX_TUNNELS: LT_E_UNSUPPORTED
  *     (non_ip); GRE other than version 0 without routing, and UDP to 4789
- *     without the VXLAN I flag, are returned as they are (proto 47 / 17)
+ *     without the VXLAN I flag, are returned as they are (proto 47 / 17);
+ *     so is UDP on the GRE-in-UDP, GTP-U or Teredo ports whose payload does
+ *     not start with such a header (GTP-U: GTPv1 with PT set and message
+ *     type 0xFF; Teredo: an IPv6 header, after the optional authentication
+ *     and origin indication, whose length ends exactly with the datagram)
+ *   - 802.11 management/control/null frames, protected frames, fragments
+ *     and A-MSDUs, and a GTP-U G-PDU carrying neither IPv4 nor IPv6:
+ *     LT_E_UNSUPPORTED (non_ip)
  *   - 0x88BE with the GRE S bit is ERSPAN II (8-byte header), without it
  *     ERSPAN I (Ethernet right after GRE)
  *   - tcp_flags is the whole flags byte (URG, ECE, CWR included)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * fuzz_decode.c - lt_decode_packet() on arbitrary bytes.
- * Byte 0 picks the link type (table below, last entries unsupported),
+ * Byte 0 picks the link type (table below; 147 is unsupported),
  * byte 1 the origlen (0: = caplen, else caplen + byte * 97); the rest is
  * the packet, copied to an exact-size buffer. Checks: a documented return
  * code, exactly one counter per outcome, pointers inside the capture.
@@ -14,8 +14,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const uint32_t linktypes[] = { 1, 113, 276, 101, 12, 14, 228, 229,
-                                      0, 108, 239, 105, 147 };
+static const uint32_t linktypes[] = { 1,   113, 276, 101, 12, 14,  228,
+                                      229, 0,   108, 239, 105, 147, 127,
+                                      163, 104, 9,   50,  51,  129 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
