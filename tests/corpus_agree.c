@@ -44,6 +44,15 @@ static void add_row(struct rows *r, const char *file, const char *key)
     r->n++;
 }
 
+static void free_rows(struct rows *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].file);
+        free(r->v[i].key);
+    }
+    free(r->v);
+}
+
 static int cmp_row(const void *a, const void *b)
 {
     const struct row *x = a, *y = b;
@@ -187,6 +196,8 @@ int main(int argc, char **argv)
     printf("corpus_agree: %zu of %zu expected requests found (%.2f%%); %zu "
            "files differ; %zu requests only leaktrawl reports\n",
            matched, exp.n, pct, files_differ, extra_total);
+    free_rows(&ours);
+    free_rows(&exp);
     if (pct < 99.0) {
         printf("corpus_agree: FAIL: agreement below 99%%\n");
         return 1;
