@@ -43,3 +43,30 @@ void lt_free(void *p)
     if (p)
         hooks.free_fn(p);
 }
+
+char *lt_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = lt_malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void *lt_alloc_opaque_calloc(void *opaque, unsigned items, unsigned size)
+{
+    (void)opaque;
+    return lt_calloc(items, size);
+}
+
+void *lt_alloc_opaque_malloc(void *opaque, size_t n)
+{
+    (void)opaque;
+    return lt_malloc(n);
+}
+
+void lt_alloc_opaque_free(void *opaque, void *p)
+{
+    (void)opaque;
+    lt_free(p);
+}

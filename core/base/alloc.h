@@ -22,5 +22,14 @@ void *lt_malloc(size_t n);
 void *lt_calloc(size_t count, size_t size); /* zeroed; NULL on overflow */
 void *lt_realloc(void *p, size_t n);
 void lt_free(void *p); /* lt_free(NULL) does nothing */
+/* A copy of s from lt_malloc, or NULL. */
+char *lt_strdup(const char *s);
+
+/* Adapters with the shapes third-party decoders take for custom memory
+   (zlib's alloc_func/free_func, zstd's ZSTD_customMem, brotli's
+   brotli_alloc_func), so every decoder allocates through the hooks. */
+void *lt_alloc_opaque_calloc(void *opaque, unsigned items, unsigned size);
+void *lt_alloc_opaque_malloc(void *opaque, size_t n);
+void lt_alloc_opaque_free(void *opaque, void *p);
 
 #endif

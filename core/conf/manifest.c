@@ -41,14 +41,6 @@ struct ctx {
     size_t n_steps;
 };
 
-static char *str_dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = lt_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 /* Copy s into out for a message, control bytes shown as '?' (keys and ids
    come from the file and go to a terminal). */
@@ -268,7 +260,7 @@ static enum lt_err string_list(struct ctx *c, json_t *v, const char *field, cons
             pop(c);
             return err;
         }
-        if (!((*out)[i] = str_dup(json_string_value(e))))
+        if (!((*out)[i] = lt_strdup(json_string_value(e))))
             return nomem(c);
         (*n_out)++;
     }
@@ -327,11 +319,11 @@ static enum lt_err ident_value(struct ctx *c, json_t *e, const char *key, const 
         if (json_string_length(e) == 0)
             return bad(c, "identifier '%s' of device '%s' is an empty string",
                        clean(ck, sizeof ck, key), clean(ci, sizeof ci, id));
-        *out = str_dup(json_string_value(e));
+        *out = lt_strdup(json_string_value(e));
     } else if (json_is_number(e)) {
         char num[64];
         number_text(c, json_number_value(e), num, sizeof num);
-        *out = str_dup(num);
+        *out = lt_strdup(num);
     } else {
         return bad(c, "identifier '%s' of device '%s' is not a string, a number or a list of them",
                    clean(ck, sizeof ck, key), clean(ci, sizeof ci, id));
@@ -357,7 +349,7 @@ static enum lt_err identifiers(struct ctx *c, json_t *v, struct lt_device *d)
         push(c, k++);
         struct lt_ident *li = &d->idents[d->n_idents++];
         enum lt_err err = LT_OK;
-        if (!(li->key = str_dup(key))) {
+        if (!(li->key = lt_strdup(key))) {
             err = nomem(c);
         } else if (strcmp(key, "location") == 0) {
             err = location(c, x, d->id, li);
@@ -430,7 +422,7 @@ static enum lt_err device(struct ctx *c, json_t *v, size_t idx, struct lt_device
     enum lt_err err = LT_OK;
     if (!json_is_string(id) || json_string_length(id) == 0)
         err = bad(c, "the 'id' of device %zu is not a non-empty string", idx + 1);
-    else if (!(d->id = str_dup(json_string_value(id))))
+    else if (!(d->id = lt_strdup(json_string_value(id))))
         err = nomem(c);
     else if (idset_add(ids, d->id))
         err = bad(c, "duplicate device id '%s'", clean(ci, sizeof ci, d->id));

@@ -56,29 +56,9 @@ const char *lt_codec_name(enum lt_codec c)
     return "?";
 }
 
-static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
-{
-    (void)opaque;
-    return lt_calloc(items, size);
-}
 
-static void z_free(voidpf opaque, voidpf p)
-{
-    (void)opaque;
-    lt_free(p);
-}
 
-static void *hook_alloc(void *opaque, size_t n)
-{
-    (void)opaque;
-    return lt_malloc(n);
-}
 
-static void hook_free(void *opaque, void *p)
-{
-    (void)opaque;
-    lt_free(p);
-}
 
 struct lt_decomp *lt_decomp_new(void)
 {
@@ -86,10 +66,10 @@ struct lt_decomp *lt_decomp_new(void)
     if (!d)
         return NULL;
     d->ld = libdeflate_alloc_decompressor();
-    ZSTD_customMem mem = { hook_alloc, hook_free, NULL };
+    ZSTD_customMem mem = { lt_alloc_opaque_malloc, lt_alloc_opaque_free, NULL };
     d->zd = ZSTD_createDCtx_advanced(mem);
-    d->zs.zalloc = z_alloc;
-    d->zs.zfree = z_free;
+    d->zs.zalloc = lt_alloc_opaque_calloc;
+    d->zs.zfree = lt_alloc_opaque_free;
     d->zs_live = inflateInit2(&d->zs, 15) == Z_OK;
     if (!d->ld || !d->zd || !d->zs_live ||
         ZSTD_isError(ZSTD_DCtx_setParameter(d->zd, ZSTD_d_windowLogMax,
@@ -235,7 +215,7 @@ static enum lt_err do_zlib(struct lt_decomp *d, bool raw, uint8_t *dst,
 static enum lt_err do_brotli(uint8_t *dst, size_t cap, size_t *off,
                              const uint8_t *src, size_t len)
 {
-    BrotliDecoderState *s = BrotliDecoderCreateInstance(hook_alloc, hook_free, NULL);
+    BrotliDecoderState *s = BrotliDecoderCreateInstance(lt_alloc_opaque_malloc, lt_alloc_opaque_free, NULL);
     if (!s)
         return LT_E_NOMEM;
     const uint8_t *next_in = src;

@@ -10,7 +10,7 @@
  * past wire_end is impossible (malformed) rather than cut by snaplen
  * (truncated). Link and L2.5 headers (VLAN, MPLS, PPPoE, LLC/SNAP) are walked
  * by loops bounded by the captured length; tunnels (IP-in-IP, GRE, ERSPAN,
- * VXLAN, GRE-in-UDP, GTP-U, Teredo) recurse, bounded by
+ * VXLAN, Geneve, GRE-in-UDP, GTP-U, Teredo) recurse, bounded by
  * LT_DECODE_MAX_TUNNELS. IEEE 802.11 data frames (link types 105, 127, 163,
  * and Aruba's GRE encapsulation) end in LLC/SNAP and join the Ethertype
  * walk, so VLAN/MPLS/IP decoding is shared with Ethernet.
@@ -259,6 +259,24 @@ static enum res dec_udp(struct dctx *c, size_t off)
             return dec_eth(c, off + 16);
         }
         return R_OK;
+    case 6081: {
+        /* RFC 8926 §3.4: Geneve, 8-byte header: version (top 2 bits of
+           byte 0, must be 0), option length in 4-byte words (low 6 bits),
+           protocol type at bytes 2-3, VNI; then the options, then the
+           payload. Other versions or protocol types stay plain UDP. */
+        if (o->payload.len < 8 || (h[8] >> 6) != 0)
+            return R_OK;
+        uint16_t pt = rd16(h + 10);
+        if (pt != 0x6558 && pt != 0x0800 && pt != 0x86DD)
+            return R_OK;
+        size_t gl = 8 + (size_t)(h[8] & 0x3f) * 4;
+        NEED(c, off + 8, gl);
+        if (!tunnel_enter(c))
+            return R_NONIP;
+        if (pt == 0x6558)
+            return dec_eth(c, off + 8 + gl);
+        return dec_ethertype(c, pt, off + 8 + gl, 0);
+    }
     case 4754:
         /* RFC 8086: GRE-in-UDP, the GRE header right after UDP; only
            version 0 without routing, which dec_gre() follows */

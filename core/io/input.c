@@ -53,26 +53,6 @@ const char *lt_compression_name(enum lt_compression c)
 }
 
 /* Allocator adapters: every decoder allocates through lt_alloc. */
-static voidpf z_alloc(voidpf opaque, uInt items, uInt size)
-{
-    (void)opaque;
-    return lt_calloc(items, size);
-}
-static void z_free(voidpf opaque, voidpf p)
-{
-    (void)opaque;
-    lt_free(p);
-}
-static void *zstd_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    return lt_malloc(size);
-}
-static void zstd_free(void *opaque, void *p)
-{
-    (void)opaque;
-    lt_free(p);
-}
 static void *xz_alloc(void *opaque, size_t nmemb, size_t size)
 {
     (void)opaque;
@@ -116,14 +96,14 @@ static enum lt_err dec_init(struct lt_input *in)
     in->dec = d;
     switch (in->comp) {
     case LT_COMP_GZIP:
-        d->u.z.zalloc = z_alloc;
-        d->u.z.zfree = z_free;
+        d->u.z.zalloc = lt_alloc_opaque_calloc;
+        d->u.z.zfree = lt_alloc_opaque_free;
         /* 16 + 15: gzip wrapper only, 32 KiB window */
         if (inflateInit2(&d->u.z, 16 + 15) != Z_OK)
             return LT_E_NOMEM;
         return LT_OK;
     case LT_COMP_ZSTD: {
-        ZSTD_customMem mem = { zstd_alloc, zstd_free, NULL };
+        ZSTD_customMem mem = { lt_alloc_opaque_malloc, lt_alloc_opaque_free, NULL };
         d->u.zs = ZSTD_createDStream_advanced(mem);
         if (!d->u.zs)
             return LT_E_NOMEM;

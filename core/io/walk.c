@@ -25,14 +25,6 @@ struct walker {
     uint32_t root;
 };
 
-static char *str_dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = lt_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
 
 /* a + sep + b, or NULL. */
 static char *join(const char *a, const char *sep, const char *b)
@@ -60,7 +52,7 @@ static enum lt_err add(struct walker *w, char *path, char *rel, bool named, uint
 {
     struct lt_input_list *l = w->l;
     struct lt_input_file f = { path, rel, w->root, named, size, NULL };
-    if (!path || !rel || (error && !(f.error = str_dup(error))))
+    if (!path || !rel || (error && !(f.error = lt_strdup(error))))
         goto fail;
     if (l->n == w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 64;
@@ -119,7 +111,7 @@ static enum lt_err list_dir(const char *dir, char ***names, size_t *n, int *err_
             }
             *names = nn;
         }
-        if (!((*names)[*n] = str_dup(de->d_name))) {
+        if (!((*names)[*n] = lt_strdup(de->d_name))) {
             e = LT_E_NOMEM;
             break;
         }
@@ -146,14 +138,14 @@ static enum lt_err walk_dir(struct walker *w, const char *path, const char *rel,
     int err_no;
     LT_TRY(list_dir(path, &names, &n, &err_no));
     if (err_no)
-        return add(w, str_dup(path), str_dup(rel[0] ? rel : root_rel), rel[0] == '\0', 0,
+        return add(w, lt_strdup(path), lt_strdup(rel[0] ? rel : root_rel), rel[0] == '\0', 0,
                    strerror(err_no));
     if (n > 1)
         qsort(names, n, sizeof *names, cmp_str);
     enum lt_err e = LT_OK;
     for (size_t i = 0; i < n && !e; i++) {
         char *cpath = join(path, strcmp(path, "/") == 0 ? "" : "/", names[i]);
-        char *crel = rel[0] ? join(rel, "/", names[i]) : str_dup(names[i]);
+        char *crel = rel[0] ? join(rel, "/", names[i]) : lt_strdup(names[i]);
         if (!cpath || !crel) {
             lt_free(cpath);
             lt_free(crel);
@@ -222,11 +214,11 @@ static enum lt_err walk_one(struct walker *w, const char *input)
     const size_t first = w->l->n;
     if (stat(root, &sb) != 0) {
         const char *why = strerror(errno);
-        return add(w, root, str_dup(base_name(root)), true, 0, why);
+        return add(w, root, lt_strdup(base_name(root)), true, 0, why);
     }
     if (!S_ISDIR(sb.st_mode)) {
         uint64_t size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
-        return add(w, root, str_dup(base_name(root)), true, size, NULL);
+        return add(w, root, lt_strdup(base_name(root)), true, size, NULL);
     }
     enum lt_err e = walk_dir(w, root, "", base_name(root));
     lt_free(root);
