@@ -4,13 +4,26 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "core/base/buf.h"
 #include "core/io/outfile.h"
 #include "core/out/tsv.h"
 
+/* Progress on stderr (SPEC --progress): a bar redrawn in place on a
+   terminal, else one line every few seconds. Updated between files.
+   TODO(workers): update inside large files once the pipeline is threaded. */
+struct progress {
+    enum lt_progress_mode mode;   /* BAR, LOG or NONE after resolving auto */
+    double last;                  /* when the last update was drawn */
+    uint64_t total_bytes;         /* sum of the input sizes */
+    uint64_t done_bytes;
+    size_t done_files;
+};
+
 struct run_ctx {
     struct lt_scan *s;
+    struct progress prog;
     struct lt_outfile *requests;   /* NULL without --requests */
     struct lt_buf row;
     enum lt_err write_err;
@@ -43,6 +56,50 @@ static void on_request(void *ud, const struct lt_msg_ctx *ctx,
     c->write_err = lt_outfile_write(c->requests, c->row.p, c->row.len);
 }
 
+static void progress_init(struct progress *p, const struct lt_scan *s)
+{
+    memset(p, 0, sizeof *p);
+    p->mode = s->opts->progress;
+    p->last = now_s(); /* the first line comes after one period */
+    if (s->opts->verbosity < 0)
+        p->mode = LT_PROGRESS_NONE;
+    if (p->mode == LT_PROGRESS_AUTO)
+        p->mode = isatty(STDERR_FILENO) ? LT_PROGRESS_BAR : LT_PROGRESS_LOG;
+    for (size_t i = 0; i < s->n_files; i++)
+        p->total_bytes += s->files[i].in->size;
+}
+
+static void progress_update(struct progress *p, const struct lt_scan *s,
+                            bool final)
+{
+    double t = now_s();
+    double every = p->mode == LT_PROGRESS_BAR ? 0.2 : 5.0;
+    if (p->mode == LT_PROGRESS_NONE || (!final && t - p->last < every))
+        return;
+    if (p->mode == LT_PROGRESS_LOG && final)
+        return; /* the run summary follows */
+    p->last = t;
+    double secs = t - s->started > 1e-3 ? t - s->started : 1e-3;
+    double rate = p->done_bytes / secs;
+    double frac = p->total_bytes ? (double)p->done_bytes / p->total_bytes : 1.0;
+    double eta = rate > 0 ? (p->total_bytes - p->done_bytes) / rate : 0;
+    if (p->mode == LT_PROGRESS_LOG) {
+        fprintf(stderr, "leaktrawl: %zu/%zu files, %.2f/%.2f GB, %.0f MB/s, "
+                        "eta %.0f s\n", p->done_files, s->n_files,
+                p->done_bytes / 1e9, p->total_bytes / 1e9, rate / 1e6, eta);
+        return;
+    }
+    char bar[31];
+    int fill = (int)(frac * 30);
+    for (int i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(stderr, "\r[%s] %zu/%zu files %.2f/%.2f GB %.0f MB/s eta %d:%02d%s",
+            bar, p->done_files, s->n_files, p->done_bytes / 1e9,
+            p->total_bytes / 1e9, rate / 1e6, (int)eta / 60, (int)eta % 60,
+            final ? "\n" : "");
+}
+
 enum lt_err lt_scan_run(struct lt_scan *s)
 {
     const struct lt_scan_opts *o = s->opts;
@@ -66,6 +123,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         c.requests = &requests;
     }
 
+    progress_init(&c.prog, s);
     struct lt_pipe_hooks hooks = { &c, on_request, on_warn };
     struct lt_pipe *p = lt_pipe_new(&o->lim, &hooks);
     if (!p) {
@@ -84,6 +142,9 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         }
         e = lt_pipe_run_file(p, f->in->path, f->in->rel, !f->in->named, &f->res);
         lt_stats_add(&s->totals, &f->res.st);
+        c.prog.done_files = i + 1;
+        c.prog.done_bytes += f->in->size;
+        progress_update(&c.prog, s, false);
         if (e != LT_OK)
             snprintf(s->msg, sizeof s->msg, "%s while reading '%s'",
                      lt_err_str(e), f->in->rel);
@@ -93,6 +154,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         }
     }
     lt_pipe_free(p);
+    progress_update(&c.prog, s, true);
 out:
     if (c.requests) {
         if (e == LT_OK) {
