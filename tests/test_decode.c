@@ -1182,6 +1182,110 @@ Test(decode, udp_tunnel_nesting_is_bounded)
     tb_buf_release(&b);
 }
 
+/* Geneve header (RFC 8926 §3.4): version ver, opt_words 4-byte words of
+   options (one option TLV header plus zero data), protocol type pt. */
+static void geneve_hdr(struct tb_buf *b, int ver, int opt_words, uint16_t pt)
+{
+    tb_buf_u8(b, (uint8_t)(ver << 6 | opt_words));
+    tb_buf_u8(b, 0x00);          /* O, C, reserved */
+    tb_buf_be16(b, pt);
+    tb_buf_be32(b, 0x00abcd00);  /* VNI, reserved */
+    for (int i = 0; i < opt_words; i++)
+        tb_buf_be32(b, i == 0 ? 0x01020300u | (unsigned)(opt_words - 1) : 0xdeadbeef);
+}
+
+Test(decode, geneve)
+{
+    for (int ov = 4; ov <= 6; ov += 2)
+        for (int kind = 0; kind < 3; kind++)
+            for (int opt = 0; opt <= 63; opt += 21) {
+                /* kind 0: Ethernet, 1: IPv4, 2: IPv6 */
+                struct tb_buf g = { 0 }, b = { 0 };
+                int iv = kind == 1 ? 4 : 6;
+                uint16_t pt = kind == 0 ? 0x6558 : kind == 1 ? 0x0800 : 0x86DD;
+                geneve_hdr(&g, 0, opt, pt);
+                inner_pkt(&g, iv, kind == 0 ? TB_LINK_ETH : TB_LINK_RAW);
+                outer_udp(&b, ov, 50000, 6081, &g);
+                char what[48];
+                snprintf(what, sizeof what, "geneve ov %d kind %d opt %d", ov, kind, opt);
+                check_inner(&b, 1, iv, what);
+                /* a capture cut inside the options (or, without options,
+                   inside the inner header) is truncation */
+                size_t at = 14 + (ov == 4 ? 20 : 40) + 8 + 8 +
+                            (opt ? (size_t)opt * 4 - 1 : 1);
+                EXPECT_ERR(1, b.p, at, b.len, LT_E_TRUNCATED, truncated_headers, "%s cut", what);
+                tb_buf_release(&g);
+                tb_buf_release(&b);
+            }
+    /* options longer than the datagram: malformed (the UDP length says so) */
+    struct tb_buf g = { 0 }, b = { 0 };
+    geneve_hdr(&g, 0, 0, 0x0800);
+    g.p[0] = 10; /* 40 bytes of options, none there */
+    tb_buf_be32(&g, 0);
+    outer_udp(&b, 4, 50000, 6081, &g);
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_MALFORMED, malformed, "geneve options past end");
+    tb_buf_release(&g);
+    tb_buf_release(&b);
+    /* not Geneve: another version, another protocol type, too short */
+    geneve_hdr(&g, 1, 0, 0x0800);
+    inner_pkt(&g, 4, TB_LINK_RAW);
+    outer_udp(&b, 4, 50000, 6081, &g);
+    check_plain_udp(&b, 6081, g.len, "geneve version 1");
+    tb_buf_release(&g);
+    tb_buf_release(&b);
+    geneve_hdr(&g, 0, 0, 0x0806);
+    tb_buf_put(&g, "arp arp arp arp arp arp arp", 28);
+    outer_udp(&b, 4, 50000, 6081, &g);
+    check_plain_udp(&b, 6081, g.len, "geneve arp");
+    tb_buf_release(&g);
+    tb_buf_release(&b);
+    tb_buf_put(&g, "\x00\x00\x08\x00\x00", 5);
+    outer_udp(&b, 4, 50000, 6081, &g);
+    check_plain_udp(&b, 6081, 5, "short udp 6081");
+    tb_buf_release(&g);
+    tb_buf_release(&b);
+    /* source port 6081 alone is not Geneve */
+    geneve_hdr(&g, 0, 0, 0x0800);
+    inner_pkt(&g, 4, TB_LINK_RAW);
+    outer_udp(&b, 4, 6081, 50000, &g);
+    check_plain_udp(&b, 50000, g.len, "geneve source port");
+    tb_buf_release(&g);
+    tb_buf_release(&b);
+}
+
+/* Geneve inside Geneve n times: bounded by LT_DECODE_MAX_TUNNELS. */
+static void nest_geneve(struct tb_buf *b, int n)
+{
+    struct tb_buf cur = { 0 };
+    inner_pkt(&cur, 4, TB_LINK_RAW);
+    for (int i = 0; i < n; i++) {
+        struct tb_buf g = { 0 }, next = { 0 };
+        geneve_hdr(&g, 0, i % 3, 0x0800);
+        tb_buf_put(&g, cur.p, cur.len);
+        struct tb_pkt_spec s = { .link = i + 1 == n ? TB_LINK_ETH : TB_LINK_RAW,
+                                 .ip_version = 4, .proto = 17, .dport = 6081,
+                                 .payload = g.p, .payload_len = g.len };
+        tb_pkt_build(&s, &next);
+        tb_buf_release(&cur);
+        tb_buf_release(&g);
+        cur = next;
+    }
+    *b = cur;
+}
+
+Test(decode, geneve_nesting_is_bounded)
+{
+    struct tb_buf b;
+    for (int n = 1; n <= LT_DECODE_MAX_TUNNELS; n++) {
+        nest_geneve(&b, n);
+        check_inner(&b, 1, 4, "geneve in geneve");
+        tb_buf_release(&b);
+    }
+    nest_geneve(&b, LT_DECODE_MAX_TUNNELS + 1);
+    EXPECT_ERR(1, b.p, b.len, b.len, LT_E_UNSUPPORTED, non_ip, "one too many");
+    tb_buf_release(&b);
+}
+
 /* ---- PPP, Cisco HDLC, ARCNET --------------------------------------------- */
 
 Test(decode, ppp_variants)
@@ -1368,6 +1472,16 @@ Test(decode, corpus_gtp_different_udp_port)
     /* the rest are outer IPv4 fragments */
     cr_assert_eq(k.tunneled, k.ok);
     cr_assert_eq(k.ok + k.frags, k.packets);
+}
+
+Test(decode, corpus_geneve_gre)
+{
+    struct corpus_counts k;
+    /* Geneve -> IPv4 -> GRE -> IPv4 -> TCP */
+    CORPUS("suricata-verify__tests__bug-6402-01__input.pcap", 1, &k);
+    cr_assert_eq(k.requests, 1);
+    cr_assert_eq(k.tunneled, k.ok);
+    cr_assert_eq(k.ok, k.packets);
 }
 
 Test(decode, corpus_chdlc)
