@@ -727,6 +727,32 @@ Test(flow, new_syn_on_closed_tuple_starts_a_new_flow)
     h_fini(&h);
 }
 
+Test(flow, data_after_rst_revives_the_tuple_but_not_after_fin)
+{
+    struct harness h;
+    h_init(&h);
+    h_start(&h);
+    /* a scanner: handshake, its own RST, then the request anyway */
+    struct conn c = conn4(1, 1, 2, 2);
+    h_handshake(&h, &c, 0, 0, 0);
+    h_send(&h, &c, 0, LT_TCP_RST, 1, NULL, 0, 1);
+    h_send(&h, &c, 0, LT_TCP_ACK, 1, NULL, 0, 1);   /* bare ACK: nothing */
+    cr_assert_eq(h.st.flows, 1);
+    h_send(&h, &c, 0, LT_TCP_ACK | LT_TCP_PSH, 1, "GET", 3, 1);
+    cr_assert_eq(h.st.flows, 2);
+    cr_assert_eq(h.st.midstream_flows, 1);
+    /* FIN from both sides, then a late retransmission: ignored */
+    struct conn c2 = conn4(3, 3, 4, 4);
+    h_handshake(&h, &c2, 0, 0, 2);
+    h_send(&h, &c2, 0, LT_TCP_ACK, 1, "abc", 3, 2);
+    h_send(&h, &c2, 0, LT_TCP_FIN | LT_TCP_ACK, 4, NULL, 0, 2);
+    h_send(&h, &c2, 1, LT_TCP_FIN | LT_TCP_ACK, 1, NULL, 0, 2);
+    h_send(&h, &c2, 0, LT_TCP_ACK, 1, "abc", 3, 2);
+    cr_assert_eq(h.st.flows, 3);
+    cr_assert_str_eq(h_log(&h), "0:c 1:d0:3 2:d0:3 2:c ");
+    h_fini(&h);
+}
+
 Test(flow, syn_far_from_expected_reuses_the_port)
 {
     struct harness h;

@@ -268,16 +268,37 @@ static const char *eol(struct tb_rng *r)
     return tb_rng_below(r, 5) ? "\r\n" : "\n";
 }
 
-/* One random request (sometimes broken on purpose) appended to b. */
+/*
+ * One random request (sometimes broken on purpose) appended to b.
+ *
+ * Chunk starts that begin a request line are hunted (rule 6 in http1.c),
+ * which alone depends on the chunking. Every request therefore starts at
+ * a line start (after an eol), and no suffix of a line, starting with an
+ * uppercase letter, in these streams is a request line, except suffixes of
+ * request lines, which are only parsed in step (a Content-Length 3 bytes
+ * too long eats the eol and the method's first letters, leaving a method
+ * or "T"/"ET"). Header names and values, bodies, chunk sizes and targets
+ * are lowercase or punctuation after their first letter ("Bad Header":
+ * 'a' follows 'B'). So the extra chunk-start checks of 1-byte and random
+ * cuts must not change anything, and this test checks that they do not.
+ */
 static void rand_request(struct tb_buf *b, struct tb_rng *r)
 {
-    static const char *methods[] = { "GET", "POST", "PUT", "X-CUSTOM_1", "DELETE" };
-    int broken = (int)tb_rng_below(r, 12); /* 0..2: some breakage */
-    if (tb_rng_below(r, 6) == 0)
-        tb_buf_puts(b, eol(r));
-    tb_buf_printf(b, "%s /", methods[tb_rng_below(r, 5)]);
+    static const char *methods[] = { "GET", "POST", "PUT", "XCUSTOM_1", "DELETE" };
+    /* 0..2: broken framing or head; 3..8: other oddities */
+    int broken = (int)tb_rng_below(r, 18);
+    tb_buf_puts(b, eol(r));
+    if (broken == 3) /* an HTTP/0.9 request first */
+        tb_buf_printf(b, "GET /nine%s", eol(r));
+    tb_buf_printf(b, "%s ", methods[tb_rng_below(r, 5)]);
+    if (broken == 4)
+        tb_buf_puts(b, " ");   /* empty target */
+    tb_buf_puts(b, "/");
     rand_token(b, r, "abcxyz/?=&%._-~", 0, 60);
-    tb_buf_printf(b, " HTTP/1.%d%s", (int)tb_rng_below(r, 2), eol(r));
+    if (broken == 5)
+        tb_buf_puts(b, " after space"); /* target ends at the first space */
+    tb_buf_printf(b, " HTTP/1.%d%s%s", (int)tb_rng_below(r, 2), broken == 6 ? ".8" : "",
+                  eol(r));
     int nh = (int)tb_rng_below(r, 8);
     for (int i = 0; i < nh; i++) {
         if (tb_rng_below(r, 4) == 0)
@@ -290,7 +311,7 @@ static void rand_request(struct tb_buf *b, struct tb_rng *r)
             tb_buf_printf(b, "  folded%s", eol(r));
     }
     if (broken == 0)
-        tb_buf_printf(b, "Bad Header%s", eol(r));
+        tb_buf_printf(b, "Bad Header%s", eol(r)); /* skipped */
     struct tb_buf body = { 0 };
     rand_token(&body, r, "abc\r\n\0xyz{}\":", 0, tb_rng_below(r, 3) ? 50 : 700);
     int bodykind = (int)tb_rng_below(r, 3);
@@ -303,11 +324,22 @@ static void rand_request(struct tb_buf *b, struct tb_rng *r)
         tb_buf_printf(b, "Content-Encoding: gzip%s", eol(r));
     }
     if (bodykind == 1) {
-        tb_buf_printf(b, "Content-Length: %zu%s", broken == 1 ? body.len + 3 : body.len, eol(r));
+        if (broken == 7) /* conflicting: the last one counts */
+            tb_buf_printf(b, "Content-Length: 3%s", eol(r));
+        if (broken == 8) /* invalid: empty body, then hunting */
+            tb_buf_printf(b, "Content-Length: -%zu%s", body.len, eol(r));
+        else
+            tb_buf_printf(b, "Content-Length: %zu%s", broken == 1 ? body.len + 3 : body.len,
+                          eol(r));
         tb_buf_puts(b, eol(r));
         tb_buf_put(b, body.p, body.len);
     } else if (bodykind == 2) {
-        tb_buf_printf(b, "Transfer-Encoding: chunked%s%s", eol(r), eol(r));
+        if (broken == 7) /* chunked not final: no framing, hunting */
+            tb_buf_printf(b, "Transfer-Encoding: chunked, identity%s%s", eol(r), eol(r));
+        else if (broken == 8) /* obs-fold in Transfer-Encoding */
+            tb_buf_printf(b, "Transfer-Encoding:%s chunked%s%s", eol(r), eol(r), eol(r));
+        else
+            tb_buf_printf(b, "Transfer-Encoding: chunked%s%s", eol(r), eol(r));
         size_t i = 0;
         while (i < body.len) {
             size_t k = 1 + tb_rng_below(r, body.len - i);
@@ -523,8 +555,10 @@ Test(http1, body_over_max_body_is_cut_and_stays_in_step)
 
 /* ---- malformed input: counted, and the next request still comes ------- */
 
-static void expect_next_after(const char *bad, const struct lt_limits *lim,
-                              uint64_t want_malformed, uint64_t want_cap)
+/* "GET /first", then bad, then "GET /good" (Host ok), cut 3 ways: want_n
+   requests, the counters as given, at least min_resyncs resyncs. */
+static void expect_after(const char *bad, const struct lt_limits *lim, int want_n,
+                         uint64_t want_malformed, uint64_t want_cap, uint64_t min_resyncs)
 {
     struct tb_buf s = { 0 };
     tb_buf_puts(&s, "GET /first HTTP/1.1\r\n\r\n");
@@ -535,45 +569,155 @@ static void expect_next_after(const char *bad, const struct lt_limits *lim,
         struct fx f;
         fx_init(&f, lim);
         feed_cut(&f, s.p, s.len, how, &rng);
-        cr_assert_eq(f.rec.n, 2, "how %d: %d requests for:\n%s", how, f.rec.n, bad);
+        cr_assert_eq(f.rec.n, want_n, "how %d: %d requests for:\n%s", how, f.rec.n, bad);
         cr_assert(buf_is(&f.rec.last_host, "ok"));
         cr_assert_eq(f.st.malformed_requests, want_malformed, "how %d:\n%s", how, bad);
         cr_assert_eq(f.st.header_cap, want_cap, "how %d:\n%s", how, bad);
-        cr_assert_geq(f.st.http_resyncs, 1);
+        cr_assert_geq(f.st.http_resyncs, min_resyncs, "how %d:\n%s", how, bad);
         fx_release(&f);
     }
     tb_buf_release(&s);
 }
 
-Test(http1, malformed_requests_are_counted_and_skipped)
+/* bad costs its request: 2 requests, resynced */
+static void expect_next_after(const char *bad, const struct lt_limits *lim,
+                              uint64_t want_malformed, uint64_t want_cap)
+{
+    expect_after(bad, lim, 2, want_malformed, want_cap, 1);
+}
+
+Test(http1, lines_that_are_not_requests_are_counted_and_skipped)
 {
     struct lt_limits def = lt_limits_default();
-    expect_next_after("POST / HTTP/1.1\r\nContent-Length: 12a\r\n\r\n", &def, 1, 0);
-    expect_next_after("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", &def, 1, 0);
-    expect_next_after("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
-                      &def, 1, 0);
-    expect_next_after("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"
-                      "hello!\r\n", &def, 1, 0);
-    expect_next_after("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                      "8000000000000000\r\nxx\r\n", &def, 1, 0);
-    expect_next_after("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                      "10000000000000000\r\n", &def, 1, 0);
-    expect_next_after("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                      "zz\r\n", &def, 1, 0);
-    expect_next_after("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", &def, 1, 0);
-    expect_next_after("GET / HTTP/1.1\r\nNo colon here\r\n\r\n", &def, 1, 0);
-    expect_next_after("GET / HTTP/1.1\r\nName : v\r\n\r\n", &def, 1, 0);
     expect_next_after("garbage line\r\n", &def, 1, 0);
-    expect_next_after("GET /http09\r\n", &def, 1, 0);
-    expect_next_after("GET / HTTP/2.0\r\n\r\n", &def, 1, 0);
-    expect_next_after("get / HTTP/1.1\r\n\r\n", &def, 1, 0);
-    expect_next_after("GET  / HTTP/1.1\r\n\r\n", &def, 1, 0);
-    /* identical duplicates are fine: one more request */
+    expect_next_after("get / HTTP/1.1\r\n\r\n", &def, 1, 0);      /* method case */
+    expect_next_after("GET / HTTP/x.1\r\n\r\n", &def, 1, 0);      /* version */
+    expect_next_after("GET / HTTP/1.a\r\n\r\n", &def, 1, 0);
+    expect_next_after("GET / HTTP/\r\n\r\n", &def, 1, 0);
+    expect_next_after("GET / HTTP/1.1 \r\n\r\n", &def, 1, 0);     /* trailing SP */
+    expect_next_after("GET /a\tb HTTP/1.1\r\n\r\n", &def, 1, 0);  /* control byte */
+    expect_next_after("GET\r\n\r\n", &def, 1, 0);
+    expect_next_after("GET \r\n\r\n", &def, 1, 0);
+    expect_next_after("POST /nine\r\n", &def, 1, 0);  /* HTTP/0.9 is GET only */
+    expect_next_after("GET nine\r\n", &def, 1, 0);    /* ... with a path */
+    expect_next_after("GET /a b\r\n", &def, 1, 0);    /* ... and one token */
+    expect_next_after("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG / HTTP/1.1\r\n\r\n", &def, 1, 0);
+    expect_next_after("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", &def, 1, 0); /* HTTP/2 preface */
+}
+
+/* Request lines tshark accepts, and header lines it skips: each is one more
+   request, nothing counted. */
+Test(http1, lenient_request_lines_and_header_lines)
+{
+    struct lt_limits def = lt_limits_default();
+    expect_after("GET /http09\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET / HTTP/2.0\r\n\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET / HTTP/1.0.8\r\n\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET  / HTTP/1.1\r\n\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET /uri afterspace HTTP/1.1\r\n\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET HTTP/1.1\r\n\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET / HTTP/1.1\r\nNo colon here\r\n\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET / HTTP/1.1\r\nName : v\r\n\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET / HTTP/1.1\r\n: v\r\n\r\n", &def, 3, 0, 0, 0);
+    expect_after("GET / HTTP/1.1\r\n folded first\r\n\r\n", &def, 3, 0, 0, 0);
+}
+
+/* Broken body framing: the request is still reported (MALFORMED), then the
+   parser hunts: 3 requests, one malformed. */
+Test(http1, broken_framing_is_reported_and_counted)
+{
+    struct lt_limits def = lt_limits_default();
+    static const char *bad[] = {
+        "POST / HTTP/1.1\r\nContent-Length: 12a\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length:\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: 9223372036854775808\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n8000000000000000\r\nxx\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXX\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n ,gzip\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++)
+        expect_after(bad[k], &def, 3, 1, 0, 0);
+    /* the flag and the bodies */
     struct fx f;
+    fx_init(&f, NULL);
+    feed_s(&f, "POST /a HTTP/1.1\r\nContent-Length: -1\r\n\r\n"
+               "GET /smuggled HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 2);
+    cr_assert(strstr((char *)f.rec.log.p, "target[2]=/a\nversion[8]=HTTP/1.1\n"));
+    cr_assert(strstr((char *)f.rec.log.p, "body[0]=\nflags=16\n"));
+    cr_assert(strstr((char *)f.rec.log.p, "target[9]=/smuggled\n"));
+    cr_assert_eq(f.rec.last.flags, 0);
+    cr_assert_eq(f.st.malformed_requests, 1);
+    cr_assert_eq(f.st.requests, 2);
+    fx_release(&f);
+    /* conflicting lengths: the last frames the body (suricata
+       http-multiple-cl: tshark sees /which.php and /bad.php) */
+    fx_init(&f, NULL);
+    feed_s(&f, "POST /which.php HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length:11\r\n"
+               "Content-Length:93\r\n\r\nbar=1&foo=2POST /evil.php HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               "Content-Length:98\r\n\r\nevilbar=3&evilfoo=4POST /bad.php HTTP/1.1\r\n"
+               "Host: 127.0.0.1\r\nContent-Length:17\r\n\r\nbadbar=5&badfoo=6");
+    cr_assert_eq(f.rec.n, 2);
+    cr_assert(strstr((char *)f.rec.log.p, "target[10]=/which.php\n"));
+    cr_assert(strstr((char *)f.rec.log.p, "body[93]=bar=1&foo=2POST /evil.php"));
+    cr_assert(strstr((char *)f.rec.log.p, "flags=16\n"));
+    cr_assert(strstr((char *)f.rec.log.p, "target[8]=/bad.php\n"));
+    cr_assert(buf_is(&f.rec.last_body, "badbar=5&badfoo=6"));
+    cr_assert_eq(f.rec.last.flags, 0);
+    cr_assert_eq(f.st.malformed_requests, 1);
+    fx_release(&f);
+    /* a chunked body that breaks off keeps what was de-chunked */
+    fx_init(&f, NULL);
+    feed_s(&f, "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "5\r\nhello\r\n10000000000000000\r\n\r\nGET /after HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 2);
+    cr_assert(strstr((char *)f.rec.log.p, "body[5]=hello\nflags=16\n"));
+    cr_assert(strstr((char *)f.rec.log.p, "target[6]=/after\n"));
+    fx_release(&f);
+    /* ... and a gzip body cut that way gives its decoded prefix */
+    fx_init(&f, NULL);
+    struct tb_buf plain = { 0 }, z = { 0 }, st = { 0 };
+    for (int i = 0; i < 500; i++)
+        tb_buf_printf(&plain, "line %d\n", i);
+    tb_compress(TB_GZIP, plain.p, plain.len, &z);
+    tb_buf_printf(&st, "POST / HTTP/1.1\r\nContent-Encoding: gzip\r\n"
+                       "Transfer-Encoding: chunked\r\n\r\n%zx\r\n", z.len / 2);
+    tb_buf_put(&st, z.p, z.len / 2);
+    tb_buf_puts(&st, "\r\nzz\r\n");
+    feed(&f, st.p, st.len);
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert_eq(f.rec.last.flags, LT_HTTP_BODY_MALFORMED | LT_HTTP_BODY_DECODED);
+    cr_assert_gt(f.rec.last_body.len, 100);
+    cr_assert(memcmp(f.rec.last_body.p, plain.p, f.rec.last_body.len) == 0);
+    tb_buf_release(&plain);
+    tb_buf_release(&z);
+    tb_buf_release(&st);
+    fx_release(&f);
+    /* identical duplicates are fine */
     fx_init(&f, NULL);
     feed_s(&f, "POST / HTTP/1.1\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\nok");
     cr_assert_eq(f.rec.n, 1);
     cr_assert(buf_is(&f.rec.last_body, "ok"));
+    cr_assert_eq(f.rec.last.flags, 0);
+    cr_assert_eq(f.st.malformed_requests, 0);
+    fx_release(&f);
+    /* CONNECT with broken framing: reported, then a tunnel */
+    fx_init(&f, NULL);
+    feed_s(&f, "CONNECT h:443 HTTP/1.1\r\nContent-Length: z\r\n\r\n\x16\x03\x01\x01\x05hello\n"
+               "GET / HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(lt_http_is_done(f.hp));
+    cr_assert_eq(f.st.http_tunnels, 1);
     fx_release(&f);
 }
 
@@ -609,6 +753,123 @@ Test(http1, header_caps_are_counted_and_skipped)
     tb_buf_u8(&longrl, 0);
     expect_next_after((char *)longrl.p, &lim, 0, 1);
     tb_buf_release(&longrl);
+}
+
+/* ---- request lines as tshark reads them ------------------------------- */
+
+struct rl_case {
+    const char *line, *method, *target, *version;
+};
+
+static void check_line_spans(void *ud, const struct lt_http_request *r)
+{
+    const struct rl_case *c = ud;
+    cr_assert(span_is(r->method, c->method), "%s", c->line);
+    cr_assert(span_is(r->target, c->target), "%s: target %.*s", c->line,
+              (int)r->target.len, r->target.p);
+    cr_assert(span_is(r->version, c->version), "%s", c->line);
+    size_t ll = strcspn(c->line, "\r\n");
+    cr_assert_eq(r->line.len, ll, "%s", c->line);
+    cr_assert(memcmp(r->line.p, c->line, ll) == 0, "%s", c->line);
+}
+
+Test(http1, request_line_spans_like_tshark)
+{
+    static const struct rl_case cases[] = {
+        /* chrissanders weather_working: a version with two dots */
+        { "GET /weatherstation/updateweatherstation.php?ID=K HTTP/1.0.8\r\n",
+          "GET", "/weatherstation/updateweatherstation.php?ID=K", "HTTP/1.0.8" },
+        /* suricata detect-pcre-04: the target between the first two SPs */
+        { "POST  /  HTTP/1.0\r\n", "POST", "", "HTTP/1.0" },
+        { "GET /uri afterspace HTTP/1.1\r\n", "GET", "/uri", "HTTP/1.1" },
+        /* zeek no-uri.pcap */
+        { "GET HTTP/1.1\r\n", "GET", "HTTP/1.1", "HTTP/1.1" },
+        /* zeek connect-with-smtp.pcap */
+        { "CONNECT mailin03.sul.t-online.de:25 / HTTP/1.0\r\n", "CONNECT",
+          "mailin03.sul.t-online.de:25", "HTTP/1.0" },
+        { "M / HTTP/2\n", "M", "/", "HTTP/2" },
+        { "GET /\xc3\xa9 x y HTTP/1.1\n", "GET", "/\xc3\xa9", "HTTP/1.1" },
+        /* HTTP/0.9 at the start of the direction */
+        { "GET /\r\n", "GET", "/", "" },
+        { "GET /a?b=c\n", "GET", "/a?b=c", "" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        struct tb_buf s = { 0 };
+        tb_buf_puts(&s, cases[k].line);
+        tb_buf_puts(&s, "Host: h\r\n\r\n");
+        for (int how = 0; how < 2; how++) {
+            struct fx f;
+            fx_init(&f, NULL);
+            for (size_t i = 0; i < s.len; i += how ? 1 : s.len)
+                lt_http_feed(f.hp, s.p + i, how ? 1 : s.len, check_line_spans,
+                             (void *)&cases[k]);
+            cr_assert_eq(f.st.requests, 1, "%s", cases[k].line);
+            fx_release(&f);
+        }
+        tb_buf_release(&s);
+    }
+}
+
+Test(http1, http09_only_where_a_request_is_expected)
+{
+    /* zeek http-09-content-length-confusion: "GET /\r\n", then "\r\n" */
+    struct fx f;
+    fx_init(&f, NULL);
+    feed_s(&f, "GET /\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert_eq(f.rec.last.n_headers, 0);
+    feed_s(&f, "\r\n");
+    feed_s(&f, "GET /b\r\nGET /c HTTP/1.1\r\nHost: c\r\n\r\nGET /d\n");
+    cr_assert_eq(f.rec.n, 4);
+    cr_assert(strstr((char *)f.rec.log.p, "target[2]=/b\nversion[0]=\n"));
+    cr_assert(strstr((char *)f.rec.log.p, "target[2]=/d\nversion[0]=\n"));
+    cr_assert_eq(f.st.malformed_requests, 0);
+    fx_release(&f);
+    /* not while hunting (after junk at the start, or after a gap) */
+    fx_init(&f, NULL);
+    feed_s(&f, "\x01\x02junk\nGET /c\r\nGET /d HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(strstr((char *)f.rec.log.p, "target[2]=/d\n"));
+    gap(&f, 10);
+    feed_s(&f, "GET /e\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    fx_release(&f);
+    /* nor after a request whose framing was broken */
+    fx_init(&f, NULL);
+    feed_s(&f, "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\nGET /f\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    fx_release(&f);
+    /* nor as the next request in a tunnel */
+    fx_init(&f, NULL);
+    feed_s(&f, "CONNECT a:80 HTTP/1.1\r\n\r\nGET /g\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(lt_http_is_done(f.hp));
+    fx_release(&f);
+}
+
+Test(http1, header_line_without_colon_is_skipped)
+{
+    /* zeek connect-with-smtp.pcap */
+    const char *s = "CONNECT mailin03.sul.t-online.de:25 / HTTP/1.0\r\n"
+                    "Mozilla 4.0 (compatible; MSIE 5.01; Windows NT 5.0)\r\n\r\n";
+    struct tb_rng rng = tb_rng_seed(12);
+    for (int how = 0; how < 3; how++) {
+        struct fx f;
+        fx_init(&f, NULL);
+        feed_cut(&f, (const uint8_t *)s, strlen(s), how, &rng);
+        cr_assert_eq(f.rec.n, 1);
+        cr_assert_eq(f.rec.last.n_headers, 0);
+        cr_assert_eq(f.st.malformed_requests, 0);
+        fx_release(&f);
+    }
+    struct fx f;
+    fx_init(&f, NULL);
+    feed_s(&f, "GET / HTTP/1.1\r\nno colon\r\nHost: after\r\nbad name: x\r\n"
+               "\x01\x02\x03\r\nX: y\r\n\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(buf_is(&f.rec.last_host, "after"));
+    cr_assert_eq(f.rec.last.n_headers, 2);
+    fx_release(&f);
 }
 
 /* ---- recognition, mid-stream, gaps ------------------------------------ */
@@ -653,6 +914,12 @@ Test(http1, tls_client_hello_is_given_up)
     fx_release(&f);
 }
 
+static void rand_binary(struct tb_rng *rng, uint8_t *blk, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        blk[k] = (uint8_t)(0x80 | tb_rng_next(rng));
+}
+
 Test(http1, binary_direction_is_given_up_after_hunt_budget)
 {
     struct fx f;
@@ -661,14 +928,155 @@ Test(http1, binary_direction_is_given_up_after_hunt_budget)
     uint8_t blk[4096];
     int i;
     for (i = 0; i < 64 && !lt_http_is_done(f.hp); i++) {
-        for (size_t k = 0; k < sizeof blk; k++)
-            blk[k] = (uint8_t)(0x80 | tb_rng_next(&rng));
+        rand_binary(&rng, blk, sizeof blk);
         blk[100] = '\n';
         feed(&f, blk, sizeof blk);
     }
+    /* 64 KiB hunted (17 blocks), then 64 KiB more of chunk starts checked */
     cr_assert(lt_http_is_done(f.hp));
-    cr_assert_leq(i, 17);
+    cr_assert_eq(i, 17 + 16);
     cr_assert_eq(f.rec.n, 0);
+    feed_s(&f, "GET /late HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 0);
+    fx_release(&f);
+    /* the chunk-start budget also ends after 64 feeds */
+    fx_init(&f, NULL);
+    for (i = 0; i < 17; i++) {
+        rand_binary(&rng, blk, sizeof blk);
+        feed(&f, blk, sizeof blk);
+    }
+    cr_assert_not(lt_http_is_done(f.hp));
+    for (i = 0; i < 64 && !lt_http_is_done(f.hp); i++)
+        feed(&f, blk, 10);
+    cr_assert_eq(i, 64);
+    cr_assert(lt_http_is_done(f.hp));
+    fx_release(&f);
+}
+
+/* Rule 6 of http1.c: while hunting, a chunk that starts with a request line
+   is one, though no '\n' precedes it. */
+Test(http1, request_at_a_chunk_start_after_binary_handshake)
+{
+    /* SOCKS5: greeting, then CONNECT with an IPv4 address, then HTTP */
+    static const uint8_t g1[] = { 0x05, 0x01, 0x00 };
+    static const uint8_t g2[] = { 0x05, 0x01, 0x00, 0x01, 10, 0, 0, 1, 0x00, 0x50 };
+    const char *req = "GET /images/printer2.gif HTTP/1.1\r\nHost: www.osnews.com\r\n\r\n";
+    struct fx f;
+    fx_init(&f, NULL);
+    feed(&f, g1, sizeof g1);
+    feed(&f, g2, sizeof g2);
+    feed_s(&f, req);
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(buf_is(&f.rec.last_host, "www.osnews.com"));
+    cr_assert_eq(f.st.malformed_requests, 0);
+    cr_assert_eq(f.st.http_resyncs, 0);
+    fx_release(&f);
+    /* the same bytes in one chunk: the request is inside a line that began
+       with binary bytes, not found (this rule depends on chunking) */
+    struct tb_buf all = { 0 };
+    tb_buf_put(&all, g1, sizeof g1);
+    tb_buf_put(&all, g2, sizeof g2);
+    tb_buf_puts(&all, req);
+    fx_init(&f, NULL);
+    feed(&f, all.p, all.len);
+    cr_assert_eq(f.rec.n, 0);
+    fx_release(&f);
+    tb_buf_release(&all);
+    /* a chunk starting with what is not a request line does not count, and
+       hunting goes on to the next line */
+    fx_init(&f, NULL);
+    feed(&f, g2, sizeof g2);
+    feed_s(&f, "GET /x HTTP/1.1 and more\r\nGET /y HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(strstr((char *)f.rec.log.p, "target[2]=/y\n"));
+    cr_assert_eq(f.st.malformed_requests, 0);
+    fx_release(&f);
+    /* a request line split over chunks after the check */
+    fx_init(&f, NULL);
+    feed(&f, g2, sizeof g2);
+    feed_s(&f, "GE");
+    feed_s(&f, "T /p HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(buf_is(&f.rec.last_method, "GET"));
+    fx_release(&f);
+    /* a chunk starting inside binary: the check does not look past it */
+    fx_init(&f, NULL);
+    feed(&f, g2, sizeof g2);
+    feed_s(&f, "G\x01T /p HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 0);
+    fx_release(&f);
+    /* not at a chunk start after give-up for a response, TLS, a tunnel */
+    static const char *firsts[] = { "HTTP/1.1 200 OK\r\n", "\x16\x03\x01\x01\x10xx",
+                                    "SSH-2.0-x\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" };
+    for (int k = 0; k < 4; k++) {
+        fx_init(&f, NULL);
+        feed_s(&f, firsts[k]);
+        cr_assert(lt_http_is_done(f.hp), "%d", k);
+        feed_s(&f, req);
+        cr_assert_eq(f.rec.n, 0, "%d", k);
+        fx_release(&f);
+    }
+    fx_init(&f, NULL);
+    feed_s(&f, "CONNECT a:443 HTTP/1.1\r\n\r\n");
+    feed_s(&f, "\x16\x03\x01\x01\x10xx");
+    cr_assert(lt_http_is_done(f.hp));
+    feed_s(&f, req);
+    cr_assert_eq(f.rec.n, 1);
+    fx_release(&f);
+    /* h2 after CONNECT (suricata http2-errorcode): a tunnel, not a retry */
+    fx_init(&f, NULL);
+    feed_s(&f, "CONNECT 127.0.0.1:6233 HTTP/1.1\r\nHost: 127.0.0.1:6233\r\n\r\n");
+    feed_s(&f, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(lt_http_is_done(f.hp));
+    fx_release(&f);
+}
+
+Test(http1, request_at_a_chunk_start_after_give_up)
+{
+    struct fx f;
+    fx_init(&f, NULL);
+    struct tb_rng rng = tb_rng_seed(11);
+    uint8_t blk[4096];
+    for (int i = 0; i < 17; i++) {
+        rand_binary(&rng, blk, sizeof blk);
+        feed(&f, blk, sizeof blk);
+    }
+    /* given up, but still looking at chunk starts */
+    cr_assert_not(lt_http_is_done(f.hp));
+    feed(&f, blk, 100);
+    feed_s(&f, "NOT A REQUEST\r\n");
+    feed_s(&f, "GET / HTTP/1.1\r\nHost: 160.97.70.34\r\nAccept: */*\r\n\r\n");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(buf_is(&f.rec.last_host, "160.97.70.34"));
+    /* proven now: an ordinary HTTP direction */
+    feed_s(&f, "GET /2 HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 2);
+    cr_assert_not(lt_http_is_done(f.hp));
+    cr_assert_eq(f.st.malformed_requests, 0);
+    fx_release(&f);
+    /* a head split over chunks after the revival */
+    fx_init(&f, NULL);
+    for (int i = 0; i < 17; i++) {
+        rand_binary(&rng, blk, sizeof blk);
+        feed(&f, blk, sizeof blk);
+    }
+    feed_s(&f, "POST /s HTTP/1.1\r\nHo");
+    feed_s(&f, "st: split\r\nContent-Length: 3\r\n\r\nab");
+    feed_s(&f, "c");
+    cr_assert_eq(f.rec.n, 1);
+    cr_assert(buf_is(&f.rec.last_host, "split"));
+    cr_assert(buf_is(&f.rec.last_body, "abc"));
+    fx_release(&f);
+    /* a revived line that is not a request gives up again at once */
+    fx_init(&f, NULL);
+    for (int i = 0; i < 17; i++) {
+        rand_binary(&rng, blk, sizeof blk);
+        feed(&f, blk, sizeof blk);
+    }
+    feed_s(&f, "GET / HTTP/1.1 no\r\nGET / HTTP/1.1\r\n\r\n");
+    cr_assert_eq(f.rec.n, 0);
+    cr_assert_not(lt_http_is_done(f.hp)); /* the budget is not spent */
     fx_release(&f);
 }
 

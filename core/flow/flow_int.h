@@ -75,6 +75,7 @@ struct lt__ent {
     struct lt__ent *next;
     uint8_t state;                /* enum lt__ent_state */
     uint8_t a_is_dir0;            /* key side a sends direction 0 */
+    uint8_t closed_by_rst;        /* tombstone of a RST (not a FIN) */
     struct lt__dir dir[2];
     struct lt_flow pub;           /* what callbacks see */
 } __attribute__((aligned(64)));

@@ -312,6 +312,7 @@ static void flow_start(struct lt_flow_table *t, struct lt__ent *e,
     const bool v4 = s->ip_version == 4;
     memset(&e->pub, 0, sizeof e->pub);
     memset(e->dir, 0, sizeof e->dir);
+    e->closed_by_rst = 0;
     e->pub.ip_version = s->ip_version;
     memcpy(e->pub.addr[sender_dir], s->src, v4 ? 4 : 16);
     memcpy(e->pub.addr[!sender_dir], s->dst, v4 ? 4 : 16);
@@ -409,8 +410,14 @@ enum lt_err lt_flow_table_segment(struct lt_flow_table *t,
         list_touch(&t->tomb, e);
         /* Only a new connection attempt revives a closed tuple: a SYN, or
            a SYN+ACK when the client's SYN was not captured (or came before
-           a RST that the endpoints ignored, as in RST evasion). */
-        if (!(flags & LT_TCP_SYN))
+           a RST that the endpoints ignored, as in RST evasion). After a
+           RST, data also revives it (picked up mid-stream): scanners such
+           as zgrab reset the handshake and send their request anyway, and
+           nothing retransmits after a RST. After a FIN, data is a late
+           retransmission and stays ignored. */
+        const bool has_data = seg->payload.len || seg->payload_wire_len;
+        if (!(flags & LT_TCP_SYN) &&
+            !(e->closed_by_rst && has_data && !(flags & LT_TCP_RST)))
             return LT_OK;
         list_unlink(&t->tomb, e);
         flow_start(t, e, seg, &tk);
@@ -432,6 +439,7 @@ enum lt_err lt_flow_table_segment(struct lt_flow_table *t,
         /* RFC 793 §3.4: the connection is gone. Its payload, if any, is a
            diagnostic, not stream data. */
         close_flow(t, e, CLOSE_FINRST);
+        e->closed_by_rst = 1;
         return LT_OK;
     }
     enum lt_err err = lt__reasm_segment(t, e, di, seg, m);

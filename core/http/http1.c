@@ -16,6 +16,13 @@
  *           nothing after a tunnel is ever hunted.
  * Until the direction has produced a request, hunting is bounded by
  * LT_HTTP_HUNT_MAX skipped bytes; afterwards memchr('\n') keeps it cheap.
+ * While hunting, a fed chunk (normally a TCP segment) that starts with what
+ * may be a request line is parsed as one even without a '\n' before it
+ * (SOCKS or other binary handshakes before HTTP): one prefix check per
+ * feed. A direction given up by the hunt budget keeps doing that check for
+ * LT_HTTP_SEG_FEEDS more feeds or LT_HTTP_SEG_BYTES more bytes; one given
+ * up for its first bytes (response, TLS, SSH, HTTP/2) or as a tunnel does
+ * not. This rule alone depends on where the chunks start.
  *
  * Heads are parsed line by line (memchr for '\n', CRLF or bare LF). Fast
  * path: a head wholly inside the fed bytes is parsed in place, and a
@@ -40,18 +47,35 @@
  * flagged PARTIAL. Anywhere else the request in progress is dropped and the
  * next bytes are probed as a request line, then hunted.
  *
- * Transfer-Encoding: chunked must be the final coding (else malformed);
- * transfer codings before it are not undone. Content-Length is ignored
- * when chunked is present, but must still be valid.
+ * Body framing errors do not cost the request (its line and headers are
+ * what a leak analyst needs): it is emitted with LT_HTTP_BODY_MALFORMED
+ * (malformed_requests). A Transfer-Encoding whose final coding is not
+ * chunked, that applies chunked twice or is continued by obs-fold, or an
+ * invalid Content-Length (without a valid chunked): empty body, then the
+ * parser probes the next line and hunts. Conflicting Content-Length values:
+ * the last one frames the body (as tshark). A chunked body that breaks off
+ * (bad size, size of 2^63 or more, missing CRLF, caps): the data de-chunked
+ * so far, then hunting. Transfer codings before chunked are not undone;
+ * Content-Length is ignored when chunked is present.
  *
- * Methods: a token of 1..32 characters [A-Z0-9_-] starting with a letter
- * (any such token, not only registered methods). Request line: exactly
- * "METHOD SP target SP HTTP/1.d" then CRLF or LF; HTTP/0.9 lines and other
- * versions are not requests. Trailers of chunked bodies are skipped.
+ * Request line, as tshark reads it: METHOD SP rest, where METHOD is a
+ * token of 1..32 characters [A-Z0-9_-] starting with a letter (any such
+ * token, not only registered methods), rest holds visible bytes and SP,
+ * and its last SP-separated token is a version "HTTP/" digit [0-9.]*
+ * ("HTTP/1.0.8" is seen in the wild); "PRI * HTTP/2.0", the HTTP/2
+ * preface, is not a request. Target = the bytes between the first SP and
+ * the next SP or the line end. HTTP/0.9: "GET /path" with no other
+ * SP is a request (no version, no headers, no body) where a request line is
+ * expected: at the start of the direction or right after a request, not
+ * while hunting. Header lines that are not fields (no colon, blank before
+ * the colon, obs-fold before any field) are skipped. Trailers of chunked
+ * bodies are skipped.
  */
 #include "http1.h"
 
 #include <string.h>
+
+#include "http1_int.h"
 
 #include "../base/alloc.h"
 
@@ -60,22 +84,30 @@
 #define LT_HTTP_PREFIX_CHECK 64       /* request-line prefix checked early */
 #define LT_HTTP_KEEP_BUF (64u << 10)  /* larger buffers are freed per request */
 #define LT_HTTP_MAX_CODINGS 4
+#define LT_HTTP_SEG_FEEDS 64          /* chunk starts checked after give-up */
+#define LT_HTTP_SEG_BYTES (64u << 10) /* ... over at most these many bytes */
 
 enum { ST_HEAD, ST_HUNT, ST_BODY, ST_CHUNK, ST_DONE };
 enum { M_START, M_PROBE, M_SYNC, M_TUNNEL };
 enum { CS_SIZE, CS_EXT, CS_SIZE_LF, CS_DATA, CS_DATA_CR, CS_DATA_LF,
        CS_TRAILER };
 enum { BW_NONE, BW_CHUNK, BW_CTX, BW_BUF };  /* where the body is kept */
-enum head_rc { HEAD_OK, HEAD_MORE, HEAD_BAD, HEAD_CAP, HEAD_NOTREQ };
+enum head_rc { HEAD_OK, HEAD_MORE, HEAD_CAP, HEAD_NOTREQ };
 
 struct head_info {
-    struct lt_span method, target, version, host, cenc;
+    struct lt_span method, target, version, line, host, cenc;
     uint64_t content_length;
     uint32_t n_headers;
     uint8_t codings[LT_HTTP_MAX_CODINGS];
     uint8_t n_codings;
-    bool rl_ok, has_host, has_cenc, has_cl, chunked, te_seen, te_chunked_last,
-        coding_unknown, tunnel;
+    bool rl_ok, http09, has_host, has_cenc, has_cl, chunked, te_seen,
+        te_chunked_last, coding_unknown, tunnel;
+    bool cl_bad;      /* a Content-Length value was not a number < 2^63 */
+    bool cl_conflict; /* Content-Length values differ: the last one wins */
+    bool te_bad;      /* chunked applied twice, or obs-fold in the field */
+    bool last_te;     /* the last field line was Transfer-Encoding */
+    bool broken;      /* head_end(): no usable framing, the body is empty */
+    bool odd;         /* head_end(): framing error (LT_HTTP_BODY_MALFORMED) */
 };
 
 struct lt_http_parser {
@@ -87,6 +119,10 @@ struct lt_http_parser {
     bool chunk_digits;
     bool trail_cr;      /* current trailer line so far is "\r" */
     bool first_done;    /* first bytes collected (or a gap came first) */
+    bool hunt_spent;    /* the hunt budget gave the direction up once */
+    bool no_chunk_hunt; /* lt__http_set_chunk_hunt(false): tests only */
+    uint8_t seg_feeds;  /* given up: feeds whose start is still checked */
+    uint32_t seg_bytes; /* ... and bytes */
     uint8_t n_first;
     uint8_t first[5];
     uint32_t flags;     /* enum lt_http_req_flags of the current request */
@@ -171,12 +207,12 @@ static inline bool ieq(const uint8_t *p, size_t n, const char *s, size_t sn)
  * Could p[0..n), the start of a line whose end is not seen (or a prefix of
  * a complete line without its '\n'), begin a request line? Only the first
  * LT_HTTP_PREFIX_CHECK bytes are looked at by callers, so repeated calls on
- * a growing line stay linear.
+ * a growing line stay linear. Prefix-closed, and false only when
+ * rl_parse() is false for every line starting with p[0..n).
  */
 static bool rl_prefix_ok(const uint8_t *p, size_t n)
 {
-    static const char ver[] = "HTTP/1.";
-    size_t k = 0;
+    size_t k = 1;
     if (n == 0)
         return true;
     if (!(p[0] >= 'A' && p[0] <= 'Z'))
@@ -187,60 +223,73 @@ static bool rl_prefix_ok(const uint8_t *p, size_t n)
         return false;
     if (k == n)
         return true;
-    if (p[k++] != ' ')
+    if (p[k] != ' ')
         return false;
-    size_t t = k;
-    while (k < n && is_tgt(p[k]))
-        k++;
-    if (k == n)
-        return true;
-    if (k == t || p[k++] != ' ')
-        return false;
-    for (size_t j = 0; j < 7; j++, k++) {
-        if (k == n)
-            return true;
-        if (p[k] != (uint8_t)ver[j])
-            return false;
-    }
-    if (k == n)
-        return true;
-    if (!(p[k] >= '0' && p[k] <= '9'))
-        return false;
-    if (++k == n)
-        return true;
-    return p[k] == '\r' && k + 1 == n;
+    for (k++; k < n; k++)
+        if (!is_tgt(p[k]) && p[k] != ' ')
+            return p[k] == '\r' && k + 1 == n;
+    return true;
 }
 
-/* p[0..len) is a complete line without its '\n'. */
-static bool rl_parse(const uint8_t *p, size_t len, struct head_info *hi)
+/* "HTTP/" digit [0-9.]* */
+static bool is_version(const uint8_t *v, size_t n)
+{
+    if (n < 6 || memcmp(v, "HTTP/", 5) != 0 || !(v[5] >= '0' && v[5] <= '9'))
+        return false;
+    for (size_t i = 6; i < n; i++)
+        if (!((v[i] >= '0' && v[i] <= '9') || v[i] == '.'))
+            return false;
+    return true;
+}
+
+/* p[0..len) is a complete line without its '\n'. allow09: an HTTP/0.9
+   "GET /path" line is a request here. */
+static bool rl_parse(const uint8_t *p, size_t len, struct head_info *hi,
+                     bool allow09)
 {
     if (len && p[len - 1] == '\r')
         len--;
-    /* "M / HTTP/1.1": 1 + 1 + 1 + 1 + 8 */
-    if (len < 12)
-        return false;
-    const uint8_t *v = p + len - 8;
-    if (memcmp(v, "HTTP/1.", 7) != 0 || !(v[7] >= '0' && v[7] <= '9') ||
-        v[-1] != ' ')
-        return false;
-    if (!(p[0] >= 'A' && p[0] <= 'Z'))
+    if (len < 3 || !(p[0] >= 'A' && p[0] <= 'Z'))
         return false;
     size_t k = 1;
-    while (k < len && is_mchar(p[k]))
+    while (k < len && k <= LT_HTTP_METHOD_MAX && is_mchar(p[k]))
         k++;
-    if (k > LT_HTTP_METHOD_MAX || p[k] != ' ')
+    if (k > LT_HTTP_METHOD_MAX || k == len || p[k] != ' ')
         return false;
-    size_t t0 = k + 1, t1 = len - 9;
-    if (t1 <= t0)
-        return false;
+    /* after the method: visible bytes and SP; find the first SP after the
+       target's start and the last SP */
+    size_t t0 = k + 1, t1 = 0, ls = k;
     unsigned bad = 0;
-    for (size_t i = t0; i < t1; i++)
-        bad |= !is_tgt(p[i]);
+    for (size_t i = t0; i < len; i++) {
+        uint8_t c = p[i];
+        bad |= !is_tgt(c) && c != ' ';
+        if (c == ' ') {
+            ls = i;
+            if (!t1)
+                t1 = i;
+        }
+    }
     if (bad)
         return false;
+    if (!t1)
+        t1 = len;
+    if (is_version(p + ls + 1, len - ls - 1)) {
+        /* the HTTP/2 connection preface (RFC 9113 §3.4) is not a request,
+           also not inside a CONNECT tunnel */
+        if (k == 3 && memcmp(p, "PRI", 3) == 0 && p[ls + 6] == '2')
+            return false;
+        hi->version = lt_span_make(p + ls + 1, len - ls - 1);
+        hi->http09 = false;
+    } else if (allow09 && k == 3 && memcmp(p, "GET", 3) == 0 && ls == k &&
+               t0 < len && p[t0] == '/') {
+        hi->version = lt_span_make(p + len, 0);
+        hi->http09 = true;
+    } else {
+        return false;
+    }
     hi->method = lt_span_make(p, k);
     hi->target = lt_span_make(p + t0, t1 - t0);
-    hi->version = lt_span_make(v, 8);
+    hi->line = lt_span_make(p, len);
     hi->tunnel = k == 7 && memcmp(p, "CONNECT", 7) == 0;
     hi->rl_ok = true;
     return true;
@@ -314,8 +363,9 @@ static void add_codings(struct head_info *hi, const uint8_t *p, size_t n)
     }
 }
 
-/* Transfer-Encoding (RFC 9112 §6.1): chunked must be the final coding. */
-static bool add_te(struct head_info *hi, const uint8_t *p, size_t n)
+/* Transfer-Encoding (RFC 9112 §6.1): chunked must be the final coding,
+   applied once; head_end() checks that it is final. */
+static void add_te(struct head_info *hi, const uint8_t *p, size_t n)
 {
     size_t i = 0;
     hi->te_seen = true;
@@ -330,57 +380,65 @@ static bool add_te(struct head_info *hi, const uint8_t *p, size_t n)
             b--;
         if (b > a) {
             if (hi->te_chunked_last)
-                return false; /* chunked applied, then something else */
+                hi->te_bad = true; /* chunked applied, then something else */
             hi->te_chunked_last = IEQ(p + a, b - a, "chunked");
         }
         i = j + 1;
     }
-    return true;
 }
 
-/* Content-Length (RFC 9112 §6.3): digits only; duplicates must agree. */
-static bool add_cl(struct head_info *hi, const uint8_t *p, size_t n)
+/* Content-Length (RFC 9112 §6.3): digits only, below 2^63. Duplicates
+   should agree; when they do not, the last one counts (cl_conflict). */
+static void add_cl(struct head_info *hi, const uint8_t *p, size_t n)
 {
     uint64_t v = 0;
-    if (n == 0)
-        return false;
+    if (n == 0) {
+        hi->cl_bad = true;
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
-        if (!(p[i] >= '0' && p[i] <= '9'))
-            return false;
-        unsigned d = p[i] - '0';
-        if (v > (UINT64_C(0x7fffffffffffffff) - d) / 10)
-            return false; /* beyond 2^63 - 1 */
+        unsigned d = (unsigned)p[i] - '0';
+        if (d > 9 || v > (UINT64_C(0x7fffffffffffffff) - d) / 10) {
+            hi->cl_bad = true; /* not a number, or beyond 2^63 - 1 */
+            return;
+        }
         v = v * 10 + d;
     }
     if (hi->has_cl && hi->content_length != v)
-        return false;
+        hi->cl_conflict = true;
     hi->has_cl = true;
     hi->content_length = v;
-    return true;
 }
 
 /*
  * One header line p[0..len) (no '\n', maybe a final '\r', not empty),
  * followed in memory by its '\n'.
  * Stores it in hdrs[hi->n_headers] (the caller checked the count cap).
+ * A line that is not a field is skipped: what follows it may still be the
+ * Host a leak analyst needs.
  */
-static bool head_line(struct lt_http_header *hdrs, struct head_info *hi,
+static void head_line(struct lt_http_header *hdrs, struct head_info *hi,
                       const uint8_t *p, size_t len)
 {
     if (len && p[len - 1] == '\r')
         len--;
     if (len == 0)
-        return false;
-    /* obs-fold (RFC 9112 §5.2): continuation dropped; none before a field */
-    if (is_ows(p[0]))
-        return hi->n_headers > 0;
+        return;
+    /* obs-fold (RFC 9112 §5.2): continuation dropped; inside
+       Transfer-Encoding the framing is unknown */
+    if (is_ows(p[0])) {
+        if (hi->last_te)
+            hi->te_bad = true;
+        return;
+    }
+    hi->last_te = false;
     /* name: tchars, then a colon with no whitespace before it (RFC 9112
        §5.1). p[len] is '\r' or '\n', not a tchar: it stops the scan. */
     size_t k = 0;
     while (tchar[p[k]])
         k++;
     if (k == 0 || k >= len || p[k] != ':')
-        return false;
+        return;
     size_t a = k + 1, b = len;
     while (a < b && is_ows(p[a]))
         a++;
@@ -404,7 +462,7 @@ static bool head_line(struct lt_http_header *hdrs, struct head_info *hi,
         break;
     case 14:
         if (IEQ(p, k, "content-length"))
-            return add_cl(hi, v, vn);
+            add_cl(hi, v, vn);
         break;
     case 16:
         if (IEQ(p, k, "content-encoding")) {
@@ -416,36 +474,44 @@ static bool head_line(struct lt_http_header *hdrs, struct head_info *hi,
         }
         break;
     case 17:
-        if (IEQ(p, k, "transfer-encoding"))
-            return add_te(hi, v, vn);
+        if (IEQ(p, k, "transfer-encoding")) {
+            add_te(hi, v, vn);
+            hi->last_te = true;
+        }
         break;
     default:
         break;
     }
-    return true;
 }
 
 /* Blank line seen: decide the body framing (RFC 9112 §6.3). */
-static bool head_end(struct head_info *hi)
+static void head_end(struct head_info *hi)
 {
     if (hi->te_seen) {
         /* a request whose final coding is not chunked has no framing */
-        if (!hi->te_chunked_last)
-            return false;
+        if (hi->te_bad || !hi->te_chunked_last) {
+            hi->broken = hi->odd = true;
+            return;
+        }
         hi->chunked = true;
+        hi->odd = hi->cl_bad || hi->cl_conflict;
+        return;
     }
-    return true;
+    hi->broken = hi->cl_bad;
+    hi->odd = hi->cl_bad || hi->cl_conflict;
 }
 
 /*
  * Parse a head starting at p[0] (a non-empty line start) from n bytes.
- * HEAD_OK: *off = head length (through the blank line), hi and ctx->hdrs
- * filled. HEAD_MORE: *off = start of the incomplete line, *lines = complete
- * lines. Failures: *off = end of the failing line (after its '\n') or n.
+ * HEAD_OK: *off = head length (through the blank line, or through the
+ * request line of an HTTP/0.9 request, allowed if allow09), hi and
+ * ctx->hdrs filled. HEAD_MORE: *off = start of the incomplete line, *lines
+ * = complete lines. Failures: *off = end of the failing line (after its
+ * '\n') or n.
  */
 static enum head_rc parse_head(const struct lt_http_ctx *c, const uint8_t *p,
                                size_t n, struct head_info *hi, size_t *off,
-                               uint32_t *lines_out)
+                               uint32_t *lines_out, bool allow09)
 {
     const struct lt_limits *lim = c->lim;
     size_t pos = 0;
@@ -471,18 +537,20 @@ static enum head_rc parse_head(const struct lt_http_ctx *c, const uint8_t *p,
             /* a cap counts only for what could be a request line */
             if (le > lim->max_line || e + 1 > lim->max_header_bytes)
                 return line_prefix_ok(lim, line, ll, NULL, 0) ? HEAD_CAP : HEAD_NOTREQ;
-            if (!rl_parse(line, ll, hi))
+            if (!rl_parse(line, ll, hi, allow09))
                 return HEAD_NOTREQ;
+            if (hi->http09)
+                return HEAD_OK;
         } else if (le == 0) {
             if (e + 1 > lim->max_header_bytes)
                 return HEAD_CAP;
-            return head_end(hi) ? HEAD_OK : HEAD_BAD;
+            head_end(hi);
+            return HEAD_OK;
         } else {
             if (le > lim->max_line || e + 1 > lim->max_header_bytes ||
                 lines > lim->max_headers)
                 return HEAD_CAP;
-            if (!head_line(c->hdrs, hi, line, ll))
-                return HEAD_BAD;
+            head_line(c->hdrs, hi, line, ll);
         }
         lines++;
         pos = e + 1;
@@ -499,19 +567,27 @@ static void buf_recycle(struct lt_buf *b)
         lt_buf_reset(b);
 }
 
-/* Skipped bytes while out of step; an unproven direction gives up. */
+/* Skipped bytes while out of step; an unproven direction gives up, but
+   the first time it still checks where the next chunks start. */
 static void charge(struct lt_http_parser *hp, uint64_t k)
 {
     if (hp->proven)
         return;
     hp->unsynced += k;
-    if (hp->unsynced > LT_HTTP_HUNT_MAX)
+    if (hp->unsynced > LT_HTTP_HUNT_MAX) {
         hp->state = ST_DONE;
+        if (!hp->hunt_spent && !hp->no_chunk_hunt) {
+            hp->hunt_spent = true;
+            hp->seg_feeds = LT_HTTP_SEG_FEEDS;
+            hp->seg_bytes = LT_HTTP_SEG_BYTES;
+        }
+    }
 }
 
 static void go_done(struct lt_http_parser *hp)
 {
     hp->state = ST_DONE;
+    hp->seg_feeds = 0;
     lt_buf_release(&hp->hbuf);
     lt_buf_release(&hp->bbuf);
 }
@@ -578,8 +654,8 @@ static struct lt_span cur_body(const struct lt_http_parser *hp)
 
 /*
  * Undo the Content-Encoding chain (last applied first) into ctx->decoded /
- * decoded2. A cap hit keeps the prefix (DECODED); a body that is cut or
- * partial may end mid-stream, so a truncated stream is then accepted with
+ * decoded2. A cap hit keeps the prefix (DECODED); a body that is cut,
+ * partial or malformed may end mid-stream, so a truncated stream is then accepted with
  * what it gave. Any other failure leaves the raw body (UNDECODED).
  */
 static void decode_body(struct lt_http_parser *hp, struct lt_http_request *r)
@@ -588,7 +664,8 @@ static void decode_body(struct lt_http_parser *hp, struct lt_http_request *r)
     const struct head_info *hi = &hp->info;
     struct lt_buf *bufs[2] = { &c->decoded, &c->decoded2 };
     struct lt_span cur = r->body;
-    bool cut = (r->flags & (LT_HTTP_BODY_CUT | LT_HTTP_BODY_PARTIAL)) != 0;
+    bool cut = (r->flags & (LT_HTTP_BODY_CUT | LT_HTTP_BODY_PARTIAL |
+                            LT_HTTP_BODY_MALFORMED)) != 0;
     unsigned step = 0;
     for (unsigned k = hi->n_codings; k-- > 0; step++) {
         struct lt_buf *dst = bufs[step & 1];
@@ -642,7 +719,7 @@ static void emit(struct lt_http_parser *hp, lt_http_request_cb cb, void *ud)
         size_t off;
         uint32_t lines;
         if (!hp->head_in_buf ||
-            parse_head(c, hp->hbuf.p, hp->hbuf.len, hi, &off, &lines) != HEAD_OK) {
+            parse_head(c, hp->hbuf.p, hp->hbuf.len, hi, &off, &lines, false) != HEAD_OK) {
             resync(hp, false); /* cannot happen: it parsed before */
             return;
         }
@@ -657,9 +734,12 @@ static void emit(struct lt_http_parser *hp, lt_http_request_cb cb, void *ud)
         .body = cur_body(hp),
         .raw_body_encoding = hi->cenc,
         .flags = hp->flags,
+        .line = hi->line,
     };
     if (hp->flags & LT_HTTP_BODY_CUT)
         c->st->body_cap++;
+    if (hp->flags & LT_HTTP_BODY_MALFORMED)
+        c->st->malformed_requests++;
     if (hi->n_codings && !hi->coding_unknown && r.body.len)
         decode_body(hp, &r);
     c->st->requests++;
@@ -706,10 +786,15 @@ static size_t start_body(struct lt_http_parser *hp, size_t i,
                          lt_http_request_cb cb, void *ud)
 {
     const struct head_info *hi = &hp->info;
-    hp->flags = 0;
+    hp->flags = hi->odd ? LT_HTTP_BODY_MALFORMED : 0;
     hp->body_kept = 0;
     hp->info_fresh = true;
-    if (hi->chunked) {
+    if (hi->broken) {
+        /* no usable framing: report the head, then probe what follows */
+        hp->where = BW_NONE;
+        emit(hp, cb, ud);
+        resync(hp, true);
+    } else if (hi->chunked) {
         hp->state = ST_CHUNK;
         hp->cstate = CS_SIZE;
         hp->remaining = 0;
@@ -730,6 +815,12 @@ static size_t start_body(struct lt_http_parser *hp, size_t i,
         emit(hp, cb, ud);
     }
     return i;
+}
+
+/* Where a request line is expected rather than hunted for. */
+static bool allow09(const struct lt_http_parser *hp)
+{
+    return hp->mode == M_START || hp->mode == M_SYNC;
 }
 
 /* ---- states ----------------------------------------------------------- */
@@ -795,20 +886,24 @@ static size_t head_slow(struct lt_http_parser *hp, const uint8_t *p, size_t n,
         if (hp->n_lines == 0) {
             if (le > lim->max_line)
                 rc = line_prefix_ok(lim, line, ll, NULL, 0) ? HEAD_CAP : HEAD_NOTREQ;
-            else if (!rl_parse(line, ll, hi))
+            else if (!rl_parse(line, ll, hi, allow09(hp)))
                 rc = HEAD_NOTREQ;
+            else if (hi->http09) {
+                hp->head_in_buf = true;
+                return start_body(hp, i, cb, ud);
+            }
         } else if (le == 0) {
             size_t off;
             uint32_t lines;
-            rc = parse_head(c, hb->p, hb->len, hi, &off, &lines);
+            rc = parse_head(c, hb->p, hb->len, hi, &off, &lines, allow09(hp));
             if (rc == HEAD_OK) {
                 hp->head_in_buf = true;
                 return start_body(hp, i, cb, ud);
             }
         } else if (le > lim->max_line || hp->n_lines > lim->max_headers) {
             rc = HEAD_CAP;
-        } else if (!head_line(c->hdrs, hi, line, ll)) {
-            rc = HEAD_BAD;
+        } else {
+            head_line(c->hdrs, hi, line, ll);
         }
         if (rc != HEAD_OK) {
             head_fail(hp, rc, hi->rl_ok, hb->len, true);
@@ -833,7 +928,8 @@ static size_t do_head(struct lt_http_parser *hp, const uint8_t *p, size_t n,
     size_t off = 0;
     uint32_t lines = 0;
     struct head_info *hi = &hp->info;
-    enum head_rc rc = parse_head(hp->ctx, p + i, n - i, hi, &off, &lines);
+    enum head_rc rc = parse_head(hp->ctx, p + i, n - i, hi, &off, &lines,
+                                 allow09(hp));
     if (rc == HEAD_OK) {
         hp->head_p = p + i;
         hp->head_len = off;
@@ -869,7 +965,8 @@ static size_t do_body(struct lt_http_parser *hp, const uint8_t *p, size_t n,
     return i + take;
 }
 
-/* Chunked coding, RFC 9112 §7.1. Errors drop the request and resync. */
+/* Chunked coding, RFC 9112 §7.1. Errors end the request (MALFORMED) and
+   resync. */
 static size_t do_chunk(struct lt_http_parser *hp, const uint8_t *p, size_t n,
                        size_t i, lt_http_request_cb cb, void *ud)
 {
@@ -982,7 +1079,9 @@ static size_t do_chunk(struct lt_http_parser *hp, const uint8_t *p, size_t n,
     }
     return i;
 bad:
-    hp->ctx->st->malformed_requests++;
+    /* report what was de-chunked so far, then hunt */
+    hp->flags |= LT_HTTP_BODY_MALFORMED;
+    emit(hp, cb, ud);
     resync(hp, i > 0 && p[i - 1] == '\n');
     return i;
 }
@@ -1021,11 +1120,43 @@ static bool foreign(const uint8_t *f)
     return f[0] >= 0x14 && f[0] <= 0x17 && f[1] == 0x03 && f[2] <= 0x04;
 }
 
+/* Could the fed chunk p[0..n) start with a request line? Looks at most
+   at its first LT_HTTP_PREFIX_CHECK bytes. */
+static bool chunk_starts_request(const struct lt_http_parser *hp,
+                                 const uint8_t *p, size_t n)
+{
+    if (!(p[0] >= 'A' && p[0] <= 'Z'))
+        return false;
+    size_t m = n < LT_HTTP_PREFIX_CHECK ? n : LT_HTTP_PREFIX_CHECK;
+    const uint8_t *nl = memchr(p, '\n', m);
+    if (nl)
+        m = (size_t)(nl - p); /* the line without its '\n' */
+    return line_prefix_ok(hp->ctx->lim, NULL, 0, p, m);
+}
+
 void lt_http_feed(struct lt_http_parser *hp, const uint8_t *p, size_t n,
                   lt_http_request_cb cb, void *ud)
 {
-    if (hp->state == ST_DONE || n == 0)
+    if (n == 0)
         return;
+    if (hp->state == ST_DONE) {
+        /* given up by the hunt budget: still look at chunk starts, for a
+           while (LT_HTTP_SEG_FEEDS / LT_HTTP_SEG_BYTES) */
+        if (hp->seg_feeds == 0)
+            return;
+        hp->seg_feeds--;
+        if (n >= hp->seg_bytes)
+            hp->seg_feeds = 0;
+        else
+            hp->seg_bytes -= (uint32_t)n;
+        if (!chunk_starts_request(hp, p, n))
+            return;
+        hp->state = ST_HEAD;
+        hp->mode = M_PROBE;
+    } else if (hp->state == ST_HUNT && !hp->no_chunk_hunt &&
+               chunk_starts_request(hp, p, n)) {
+        hp->state = ST_HEAD;
+    }
     if (!hp->first_done) {
         size_t k = sizeof hp->first - hp->n_first;
         if (k > n)
@@ -1123,9 +1254,14 @@ void lt_http_finish(struct lt_http_parser *hp, lt_http_request_cb cb, void *ud)
     go_done(hp);
 }
 
+void lt__http_set_chunk_hunt(struct lt_http_parser *hp, bool on)
+{
+    hp->no_chunk_hunt = !on;
+}
+
 bool lt_http_is_done(const struct lt_http_parser *hp)
 {
-    return hp->state == ST_DONE;
+    return hp->state == ST_DONE && hp->seg_feeds == 0;
 }
 
 struct lt_http_parser *lt_http_parser_new(struct lt_http_ctx *c)

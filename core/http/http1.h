@@ -4,10 +4,16 @@
  * stream (http layer; uses base/ and dec/decompress.h).
  *
  * Recognised by content on any port: a direction whose first bytes are not
- * a request line is given up (or hunted for a request line for a bounded
- * number of bytes when picked up mid-stream). Parses the request line,
- * headers (caps: line length, count, total size), the body by
- * Content-Length or chunked coding, pipelined requests, and undoes
+ * a request line is hunted for a request line for a bounded number of bytes
+ * (at line starts, and at the start of every fed chunk), then given up.
+ * Request lines are read the way tshark reads them: "METHOD SP ... SP
+ * HTTP/<digit>[0-9.]*", the target being the bytes between the first and
+ * the second SP (see struct lt_http_request); HTTP/0.9 "GET /path" lines
+ * are requests where a request is expected. Parses the request line,
+ * headers (caps: line length, count, total size; lines that are not
+ * fields are skipped), the body by Content-Length or chunked coding
+ * (broken framing is reported, see LT_HTTP_BODY_MALFORMED), pipelined
+ * requests, and undoes
  * Content-Encoding gzip / x-gzip / deflate / br / zstd with caps on output
  * size and ratio. After CONNECT or an Upgrade request the direction is a
  * tunnel unless the next bytes are again a request line (a refused CONNECT
@@ -39,9 +45,24 @@ enum lt_http_req_flags {
     LT_HTTP_BODY_DECODED = 1u << 1,  /* Content-Encoding undone */
     LT_HTTP_BODY_UNDECODED = 1u << 2,/* Content-Encoding failed: body is raw */
     LT_HTTP_BODY_PARTIAL = 1u << 3,  /* a gap or end of stream cut the body */
+    /* The head is fine but the body framing is not (also counted in
+       malformed_requests): an invalid Content-Length or Transfer-Encoding
+       (body empty, then the parser hunts for the next request line), or
+       conflicting Content-Length values (the last one frames the body, as
+       tshark does), or a chunked body that breaks off (body = the data
+       de-chunked so far, then hunting). */
+    LT_HTTP_BODY_MALFORMED = 1u << 4,
 };
 
-/* One complete request. Every span is borrowed for the callback only. */
+/*
+ * One complete request. Every span is borrowed for the callback only.
+ * Request line, tshark-style: method = the bytes before the first SP;
+ * target = the bytes between the first SP and the next SP or the line end
+ * ("GET /a b HTTP/1.1" -> "/a", "POST  /  HTTP/1.0" -> "", "GET HTTP/1.1"
+ * -> "HTTP/1.1"); version = the last SP-separated token, "HTTP/" digit
+ * [0-9.]*, empty for HTTP/0.9. line = the whole request line without its
+ * line end.
+ */
 struct lt_http_request {
     struct lt_span method, target, version;  /* request line */
     struct lt_span host;                     /* Host value; empty if absent */
@@ -50,6 +71,7 @@ struct lt_http_request {
     struct lt_span body;     /* de-chunked and decoded when possible */
     struct lt_span raw_body_encoding; /* Content-Encoding value, if any */
     uint32_t flags;          /* enum lt_http_req_flags */
+    struct lt_span line;     /* the request line, without CR LF */
 };
 
 typedef void (*lt_http_request_cb)(void *ud, const struct lt_http_request *req);
@@ -104,7 +126,10 @@ void lt_http_gap(struct lt_http_parser *hp, uint64_t len,
    emitted with LT_HTTP_BODY_PARTIAL. */
 void lt_http_finish(struct lt_http_parser *hp, lt_http_request_cb cb, void *ud);
 
-/* true once the direction is known not to carry (more) HTTP requests. */
+/* true once the direction is known not to carry (more) HTTP requests.
+   A direction given up after hunting through non-HTTP bytes still looks
+   at the start of its next 64 fed chunks (64 KiB at most): false until
+   then. */
 bool lt_http_is_done(const struct lt_http_parser *hp);
 
 #endif

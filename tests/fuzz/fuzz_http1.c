@@ -6,14 +6,18 @@
  *   p[1]  bit 0: small caps; bit 1: small decode caps; rest seeds the cuts
  *   p[2]  0: no gaps, else a gap after every p[2]-th feed ...
  *   p[3]  ... of p[3] * 7 bytes
- * Invariants: every span of a request is readable and within caps; without
- * gaps, the chunked run gives the same requests and counters as one feed.
+ * Invariants: every span of a request is readable and within caps, the
+ * request line has the shape http1.c promises; without gaps, and without
+ * the chunk-start check (which alone depends on chunking, see
+ * http1_int.h), the chunked run gives the same requests and counters as
+ * one feed. The chunked run with that check is run too (for crashes).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/http/http1.h"
+#include "core/http/http1_int.h"
 
 struct run {
     const struct lt_limits *lim;
@@ -40,9 +44,24 @@ static void on_req(void *ud, const struct lt_http_request *q)
 {
     struct run *r = ud;
     r->n++;
-    if (q->method.len == 0 || q->method.len > 32 || q->target.len == 0 ||
-        q->version.len != 8 || q->n_headers > r->lim->max_headers)
+    if (q->method.len == 0 || q->method.len > 32 ||
+        q->n_headers > r->lim->max_headers)
         abort();
+    /* line = method SP ... [SP version]; target inside it; version is
+       "HTTP/" digit ..., or empty for HTTP/0.9 GET /... */
+    if (q->line.p != q->method.p || q->line.len < q->method.len + 1 ||
+        q->line.len > r->lim->max_line ||
+        q->target.p != q->line.p + q->method.len + 1 ||
+        q->target.len > q->line.len - q->method.len - 1)
+        abort();
+    if (q->version.len == 0) {
+        if (q->method.len != 3 || memcmp(q->method.p, "GET", 3) != 0 ||
+            q->target.len == 0 || q->target.p[0] != '/')
+            abort();
+    } else if (q->version.len < 6 || memcmp(q->version.p, "HTTP/", 5) != 0 ||
+               q->version.p + q->version.len != q->line.p + q->line.len) {
+        abort();
+    }
     size_t body_max = r->lim->max_body > r->lim->max_decoded ? r->lim->max_body
                                                                : r->lim->max_decoded;
     if (q->body.len > body_max)
@@ -50,6 +69,7 @@ static void on_req(void *ud, const struct lt_http_request *q)
     check_span(r, q->method);
     check_span(r, q->target);
     check_span(r, q->version);
+    check_span(r, q->line);
     check_span(r, q->host);
     check_span(r, q->raw_body_encoding);
     check_span(r, q->body);
@@ -61,7 +81,8 @@ static void on_req(void *ud, const struct lt_http_request *q)
 }
 
 static uint64_t run_stream(const struct lt_limits *lim, const uint8_t *d, size_t n,
-                           const uint8_t *prm, bool chunked, struct lt_stats *st)
+                           const uint8_t *prm, bool chunked, bool chunk_hunt,
+                           struct lt_stats *st)
 {
     struct lt_http_ctx ctx;
     memset(st, 0, sizeof *st);
@@ -69,6 +90,8 @@ static uint64_t run_stream(const struct lt_limits *lim, const uint8_t *d, size_t
         return 0;
     struct lt_http_parser *hp = lt_http_parser_new(&ctx);
     struct lt_http_parser *other = lt_http_parser_new(&ctx); /* shares ctx */
+    if (hp)
+        lt__http_set_chunk_hunt(hp, chunk_hunt);
     struct run r = { lim, 0xcbf29ce484222325ull, 0 };
     uint64_t seed = prm[1] | 1u;
     size_t i = 0, k = 0;
@@ -124,10 +147,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lim.max_ratio = 2;
     }
     struct lt_stats s1, s2;
-    uint64_t h1 = run_stream(&lim, data, size, prm, true, &s1);
+    run_stream(&lim, data, size, prm, true, true, &s1);
     if (prm[2] == 0) {
         /* split invariance: the same requests and the same counters */
-        uint64_t h2 = run_stream(&lim, data, size, prm, false, &s2);
+        uint64_t h1 = run_stream(&lim, data, size, prm, true, false, &s1);
+        uint64_t h2 = run_stream(&lim, data, size, prm, false, false, &s2);
         if (h1 != h2)
             abort();
     }
