@@ -13,8 +13,8 @@
  * LLC/SNAP, not protected. Inside: IPv4 with options, IPv6 with extension
  * headers, IP-in-IP, GRE (incl. ERSPAN I/II/III and Aruba 0x8200-0x82F0
  * 802.11), VXLAN (UDP 4789), Geneve (UDP 6081), GRE-in-UDP (UDP 4754),
- * GTP-U G-PDUs (UDP 2152
- * either side), Teredo (UDP 3544 either side), MPLS, PPPoE session. IP
+ * GTP-U G-PDUs (UDP 2152 either side), Teredo (UDP 3544 either side),
+ * MPLS, PPPoE session. IP
  * fragments are recognised and counted, not reassembled.
  */
 #ifndef LT_FMT_DECODE_H
