@@ -108,19 +108,20 @@ int main(int argc, char **argv)
     }
 
     struct lt_limits lim = lt_limits_default();
-    struct lt_pipe_hooks hooks = { NULL, on_request, NULL };
-    struct lt_pipe *p = lt_pipe_new(&lim, &hooks);
+    struct lt_pipe_hooks hooks = { NULL, on_request, NULL, NULL };
+    struct lt_pipe_cfg cfg = { &lim, NULL, NULL, LT_VALUES_PLAIN };
+    struct lt_pipe *p = lt_pipe_new(&cfg, &hooks);
     struct lt_file_result res;
     double t_read[64], t_pipe[64];
     uint64_t bytes = 0;
     if (runs > 64)
         runs = 64;
-    lt_pipe_run_file(p, path, "bench", 0, &res); /* warm-up: page cache */
+    lt_pipe_run_file(p, path, "bench", "bench", 0, &res); /* warm-up: page cache */
     for (int i = 0; i < runs; i++) {
         t_read[i] = read_only(path, &bytes);
         n_requests = 0;
         double t0 = now();
-        lt_pipe_run_file(p, path, "bench", 0, &res);
+        lt_pipe_run_file(p, path, "bench", "bench", 0, &res);
         t_pipe[i] = now() - t0;
     }
     struct rusage ru;

@@ -52,7 +52,9 @@ static const char usage_text[] =
     "      --max-header-bytes SIZE  HTTP header block (256K)\n"
     "      --max-body SIZE        HTTP body bytes kept per request (8M)\n"
     "      --max-decoded SIZE     decompressed bytes per body (32M)\n"
-    "      --max-ratio N          decompressed/compressed bytes (1000)\n";
+    "      --max-ratio N          decompressed/compressed bytes (1000)\n"
+    "      --max-msg-decoded SIZE bytes decoded from one message's fields (64M)\n"
+    "      --max-pieces N         decoded pieces of one message (100000)\n";
 
 enum {
     OPT_SHARD = 256, OPT_VALUES, OPT_MAX_DEPTH, OPT_PROGRESS, OPT_REQUESTS,
@@ -77,6 +79,8 @@ static const struct {
     { "max-body", offsetof(struct lt_limits, max_body), 1, 0 },
     { "max-decoded", offsetof(struct lt_limits, max_decoded), 1, 0 },
     { "max-ratio", offsetof(struct lt_limits, max_ratio), 0, 1 },
+    { "max-msg-decoded", offsetof(struct lt_limits, max_msg_decoded), 1, 4096 },
+    { "max-pieces", offsetof(struct lt_limits, max_pieces), 0, 1 },
 };
 #define N_CAPS (sizeof caps / sizeof caps[0])
 
@@ -171,7 +175,7 @@ static int parse_options(int argc, char **argv, struct lt_scan_opts *o,
         case OPT_MAX_DEPTH:
             if (parse_u32(optarg, 0, &v) || v > 64)
                 return usage_error("--max-depth wants a number from 0 to 64, not '%s'", optarg);
-            o->max_depth = v;
+            o->lim.max_depth = v;
             break;
         case OPT_PROGRESS:
             if (!strcmp(optarg, "auto")) o->progress = LT_PROGRESS_AUTO;
@@ -265,7 +269,6 @@ int cmd_scan(int argc, char **argv)
         .out_dir = "leaktrawl-out",
         .threads = 1,
         .shard_count = 1,
-        .max_depth = 8,
         .lim = lt_limits_default(),
     };
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -295,7 +298,7 @@ int cmd_scan(int argc, char **argv)
     }
 
     struct lt_input_list list = { 0 };
-    struct lt_scan s = { .opts = &o };
+    struct lt_scan s = { .opts = &o, .manifest = o.manifest_path ? &manifest : NULL };
     int exit_code = LT_EXIT_FATAL;
     if (lt_walk_inputs(o.inputs, o.n_inputs, &list) != LT_OK) {
         fprintf(stderr, "leaktrawl: out of memory listing the inputs\n");
@@ -343,6 +346,7 @@ int cmd_scan(int argc, char **argv)
         if (s.files[i].res.status == LT_FILE_ERROR)
             exit_code = LT_EXIT_INPUT_ERRORS;
 out:
+    lt_scan_release(&s);
     for (size_t i = 0; i < s.n_files; i++)
         free(s.files[i].device);
     free(s.files);

@@ -2,13 +2,19 @@
 #include "scan_run.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "core/base/buf.h"
+#include "core/conf/assign.h"
 #include "core/io/outfile.h"
+#include "core/match/matcher.h"
 #include "core/out/tsv.h"
+#include "core/out/zframe.h"
+
+#define FRAME_BYTES (8u << 20) /* records per zstd frame, before compression */
 
 /* Progress on stderr (SPEC --progress): a bar redrawn in place on a
    terminal, else one line every few seconds. Updated between files.
@@ -24,6 +30,11 @@ struct progress {
 struct run_ctx {
     struct lt_scan *s;
     struct progress prog;
+    struct lt_scan_device *dev;    /* the current file's device */
+    struct lt_scan_file *file;     /* the current file */
+    struct lt_buf records;         /* its record lines not yet framed */
+    struct lt_buf frame;           /* compressed frame being written */
+    struct lt_zframe *z;
     struct lt_outfile *requests;   /* NULL without --requests */
     struct lt_buf row;
     enum lt_err write_err;
@@ -54,6 +65,127 @@ static void on_request(void *ud, const struct lt_msg_ctx *ctx,
                            req->method, req->target) != LT_OK)
         return; /* a row over the cap is left out, not fatal */
     c->write_err = lt_outfile_write(c->requests, c->row.p, c->row.len);
+}
+
+/* Count one leak of kind in c (kinds are few: a linear search). */
+static enum lt_err count_kind(struct lt_kind_counts *c, const char *kind)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (!strcmp(c->v[i].kind, kind)) {
+            c->v[i].n++;
+            return LT_OK;
+        }
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 16;
+        struct lt_kind_count *nv = realloc(c->v, ncap * sizeof *nv);
+        if (!nv)
+            return LT_E_NOMEM;
+        c->v = nv;
+        c->cap = ncap;
+    }
+    c->v[c->n].kind = strdup(kind);
+    if (!c->v[c->n].kind)
+        return LT_E_NOMEM;
+    c->v[c->n++].n = 1;
+    return LT_OK;
+}
+
+static void free_kinds(struct lt_kind_counts *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i].kind);
+    free(c->v);
+    memset(c, 0, sizeof *c);
+}
+
+/* Compress the pending records of the current file into one frame and
+   append it to its device's file. A file with no records still gets an
+   empty frame, so every device file is a valid zstd stream. */
+static enum lt_err flush_records(struct run_ctx *c)
+{
+    lt_buf_reset(&c->frame);
+    enum lt_err e = lt_zframe_compress(c->z, c->records.p, c->records.len,
+                                       &c->frame);
+    if (e != LT_OK) {
+        snprintf(c->s->msg, sizeof c->s->msg, "cannot compress the records of '%s'",
+                 c->file->in->rel);
+        return e;
+    }
+    lt_buf_reset(&c->records);
+    return lt_append_file(c->dev->path, c->frame.p, c->frame.len, c->s->msg,
+                          sizeof c->s->msg);
+}
+
+static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
+{
+    struct run_ctx *c = ud;
+    if (c->write_err != LT_OK)
+        return;
+    if (lt_buf_append(&c->records, line, len) != LT_OK ||
+        count_kind(&c->dev->leaks, kind) != LT_OK ||
+        count_kind(&c->s->leaks, kind) != LT_OK) {
+        snprintf(c->s->msg, sizeof c->s->msg, "out of memory for leak records");
+        c->write_err = LT_E_NOMEM;
+        return;
+    }
+    c->file->leaks++;
+    if (c->records.len >= FRAME_BYTES)
+        c->write_err = flush_records(c);
+}
+
+/* The devices of the run, in order of first appearance, each with a fresh
+   (empty) output file. */
+static enum lt_err open_devices(struct lt_scan *s)
+{
+    s->devices = calloc(s->n_files ? s->n_files : 1, sizeof *s->devices);
+    if (!s->devices)
+        return LT_E_NOMEM;
+    for (size_t i = 0; i < s->n_files; i++) {
+        size_t d = 0;
+        while (d < s->n_devices && strcmp(s->devices[d].id, s->files[i].device))
+            d++;
+        if (d < s->n_devices)
+            continue;
+        struct lt_scan_device *dev = &s->devices[s->n_devices++];
+        char safe[1024];
+        lt_device_safe_name(s->files[i].device, safe, sizeof safe);
+        size_t plen = strlen(s->opts->out_dir) + strlen(safe) + 16;
+        dev->id = strdup(s->files[i].device);
+        dev->path = malloc(plen);
+        if (!dev->id || !dev->path)
+            return LT_E_NOMEM;
+        snprintf(dev->path, plen, "%s/%s.jsonl.zst", s->opts->out_dir, safe);
+        struct lt_outfile o;
+        enum lt_err e = lt_outfile_open(&o, dev->path, 0);
+        if (e == LT_OK)
+            e = lt_outfile_commit(&o);
+        if (e != LT_OK) {
+            snprintf(s->msg, sizeof s->msg, "%s", o.msg);
+            return e;
+        }
+    }
+    return LT_OK;
+}
+
+static struct lt_scan_device *device_of(struct lt_scan *s, const char *id)
+{
+    for (size_t d = 0; d < s->n_devices; d++)
+        if (!strcmp(s->devices[d].id, id))
+            return &s->devices[d];
+    return NULL;
+}
+
+void lt_scan_release(struct lt_scan *s)
+{
+    for (size_t d = 0; d < s->n_devices; d++) {
+        free(s->devices[d].id);
+        free(s->devices[d].path);
+        free_kinds(&s->devices[d].leaks);
+    }
+    free(s->devices);
+    s->devices = NULL;
+    s->n_devices = 0;
+    free_kinds(&s->leaks);
 }
 
 static void progress_init(struct progress *p, const struct lt_scan *s)
@@ -105,11 +237,15 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     const struct lt_scan_opts *o = s->opts;
     struct lt_outfile requests;
     struct run_ctx c = { .s = s, .write_err = LT_OK };
+    struct lt_matcher *mt = NULL;
+    struct lt_pipe *p = NULL;
     enum lt_err e = LT_OK;
 
     s->started = now_s();
     memset(&s->totals, 0, sizeof s->totals);
     lt_buf_init(&c.row, 1u << 24);
+    lt_buf_init(&c.records, (size_t)FRAME_BYTES * 2 + (1u << 20));
+    lt_buf_init(&c.frame, (size_t)FRAME_BYTES * 2 + (1u << 20));
     if (o->requests_path) {
         e = lt_outfile_open(&requests, o->requests_path, 1);
         if (e == LT_OK)
@@ -118,14 +254,27 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         if (e != LT_OK) {
             snprintf(s->msg, sizeof s->msg, "%s", requests.msg);
             lt_outfile_abort(&requests);
-            return e;
+            goto out;
         }
         c.requests = &requests;
     }
+    if (s->manifest) {
+        e = lt_matcher_build(s->manifest, &mt, s->msg, sizeof s->msg);
+        if (e != LT_OK)
+            goto out;
+        s->n_literals = lt_matcher_n_literals(mt);
+    }
+    if ((e = open_devices(s)) != LT_OK) {
+        if (!s->msg[0])
+            snprintf(s->msg, sizeof s->msg, "out of memory listing the devices");
+        goto out;
+    }
 
     progress_init(&c.prog, s);
-    struct lt_pipe_hooks hooks = { &c, on_request, on_warn };
-    struct lt_pipe *p = lt_pipe_new(&o->lim, &hooks);
+    struct lt_pipe_hooks hooks = { &c, on_request, on_warn, on_leak };
+    struct lt_pipe_cfg cfg = { &o->lim, s->manifest, mt, o->values };
+    c.z = lt_zframe_new(3);
+    p = c.z ? lt_pipe_new(&cfg, &hooks) : NULL;
     if (!p) {
         snprintf(s->msg, sizeof s->msg, "out of memory setting up the pipeline");
         e = LT_E_NOMEM;
@@ -133,29 +282,37 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     }
     for (size_t i = 0; i < s->n_files && e == LT_OK; i++) {
         struct lt_scan_file *f = &s->files[i];
+        c.file = f;
+        c.dev = device_of(s, f->device);
         if (f->in->error) {
             f->res.status = LT_FILE_ERROR;
             snprintf(f->res.error, sizeof f->res.error, "cannot read '%s': %s",
                      f->in->rel, f->in->error);
             on_warn(&c, f->res.error);
-            continue;
+        } else {
+            e = lt_pipe_run_file(p, f->in->path, f->in->rel, f->device,
+                                 !f->in->named, &f->res);
+            lt_stats_add(&s->totals, &f->res.st);
+            if (e != LT_OK)
+                snprintf(s->msg, sizeof s->msg, "%s while reading '%s'",
+                         lt_err_str(e), f->in->rel);
         }
-        e = lt_pipe_run_file(p, f->in->path, f->in->rel, !f->in->named, &f->res);
-        lt_stats_add(&s->totals, &f->res.st);
+        if (e == LT_OK && c.write_err == LT_OK)
+            c.write_err = flush_records(&c);
+        if (e == LT_OK && c.write_err != LT_OK) {
+            e = c.write_err;
+            if (!s->msg[0] && c.requests)
+                snprintf(s->msg, sizeof s->msg, "%s", requests.msg);
+        }
         c.prog.done_files = i + 1;
         c.prog.done_bytes += f->in->size;
         progress_update(&c.prog, s, false);
-        if (e != LT_OK)
-            snprintf(s->msg, sizeof s->msg, "%s while reading '%s'",
-                     lt_err_str(e), f->in->rel);
-        else if (c.write_err != LT_OK) {
-            e = c.write_err;
-            snprintf(s->msg, sizeof s->msg, "%s", requests.msg);
-        }
     }
-    lt_pipe_free(p);
     progress_update(&c.prog, s, true);
 out:
+    lt_pipe_free(p);
+    lt_zframe_free(c.z);
+    lt_matcher_free(mt);
     if (c.requests) {
         if (e == LT_OK) {
             e = lt_outfile_commit(&requests);
@@ -166,6 +323,8 @@ out:
         }
     }
     lt_buf_release(&c.row);
+    lt_buf_release(&c.records);
+    lt_buf_release(&c.frame);
     s->elapsed = now_s() - s->started;
     return e;
 }

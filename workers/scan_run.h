@@ -13,9 +13,9 @@
 #include "core/base/limits.h"
 #include "core/conf/manifest.h"
 #include "core/io/walk.h"
+#include "core/out/record.h"
 #include "core/pipe/pipe.h"
 
-enum lt_values_mode { LT_VALUES_PLAIN, LT_VALUES_HASH, LT_VALUES_OMIT };
 enum lt_progress_mode { LT_PROGRESS_AUTO, LT_PROGRESS_BAR, LT_PROGRESS_LOG,
                         LT_PROGRESS_NONE };
 
@@ -29,11 +29,21 @@ struct lt_scan_opts {
     uint32_t threads;
     uint32_t shard_index, shard_count;
     enum lt_values_mode values;
-    uint32_t max_depth;
     enum lt_progress_mode progress;
     bool resume;
     int verbosity;                  /* -1 quiet, 0 normal, 1 verbose */
     struct lt_limits lim;
+};
+
+/* Leaks of one kind ("android_id", "custom:nickname"). */
+struct lt_kind_count {
+    char *kind;                      /* owned */
+    uint64_t n;
+};
+
+struct lt_kind_counts {
+    struct lt_kind_count *v;         /* owned */
+    size_t n, cap;
 };
 
 /* One file of the run. */
@@ -41,15 +51,28 @@ struct lt_scan_file {
     const struct lt_input_file *in;  /* borrowed from the walk */
     char *device;                    /* owned device id */
     struct lt_file_result res;
+    uint64_t leaks;                  /* records written for it */
+};
+
+/* One device of the run, with its output file. */
+struct lt_scan_device {
+    char *id;                        /* owned */
+    char *path;                      /* owned: OUT/<safe id>.jsonl.zst */
+    struct lt_kind_counts leaks;
 };
 
 struct lt_scan {
     const struct lt_scan_opts *opts;
+    const struct lt_manifest *manifest;  /* borrowed; may be empty */
     struct lt_scan_file *files;      /* in the order records are written */
     size_t n_files;
     double started;                  /* Unix time, seconds */
     double elapsed;                  /* seconds */
     struct lt_stats totals;
+    struct lt_scan_device *devices;  /* owned, by first appearance */
+    size_t n_devices;
+    struct lt_kind_counts leaks;     /* all devices */
+    uint64_t n_literals;             /* identifier variants matched */
     char msg[4600];                  /* fatal error, for cmd/ */
 };
 
@@ -63,5 +86,8 @@ enum lt_err lt_scan_run(struct lt_scan *s);
 
 /* Write OUT/summary.json atomically. LT_OK or LT_E_IO with s->msg. */
 enum lt_err lt_scan_write_summary(struct lt_scan *s);
+
+/* Free what lt_scan_run allocated in s (devices, counts). */
+void lt_scan_release(struct lt_scan *s);
 
 #endif

@@ -78,7 +78,7 @@ static json_t *options_json(const struct lt_scan_opts *o)
                      "threads", (json_int_t)o->threads,
                      "shard", shard,
                      "values", values_name(o->values),
-                     "max_depth", (json_int_t)o->max_depth,
+                     "max_depth", (json_int_t)o->lim.max_depth,
                      "progress", progress_name(o->progress),
                      "resume", o->resume,
                      "limits", limits_json(&o->lim));
@@ -96,10 +96,28 @@ static json_t *stats_group(const struct lt_stats *st, const char *group)
     return obj;
 }
 
+static json_t *kinds_json(const struct lt_kind_counts *c)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < c->n; i++)
+        json_object_set_new(o, c->v[i].kind, json_integer((json_int_t)c->v[i].n));
+    return o;
+}
+
+static json_t *steps_json(const struct lt_stats *st)
+{
+    json_t *o = json_object();
+    for (int k = 0; k < LT_STEP__COUNT; k++)
+        if (st->decode_steps[k])
+            json_object_set_new(o, lt_step_text((enum lt_step_kind)k),
+                                json_integer((json_int_t)st->decode_steps[k]));
+    return o;
+}
+
 static json_t *file_json(const struct lt_scan_file *f)
 {
     const struct lt_file_result *r = &f->res;
-    return json_pack("{so so ss ss sI sI sI sI ss so sI sI sI}",
+    return json_pack("{so so ss ss sI sI sI sI ss so sI sI sI sI}",
                      "path", jstr(f->in->rel),
                      "device", jstr(f->device),
                      "format", lt_capfmt_name(r->fmt),
@@ -112,7 +130,8 @@ static json_t *file_json(const struct lt_scan_file *f)
                      "error", jstr(r->error[0] ? r->error : NULL),
                      "warnings", (json_int_t)r->n_warnings,
                      "flows", (json_int_t)r->st.flows,
-                     "http_requests", (json_int_t)r->st.requests);
+                     "http_requests", (json_int_t)r->st.requests,
+                     "leaks", (json_int_t)f->leaks);
 }
 
 static void iso_time(double t, char *out, size_t cap)
@@ -135,6 +154,9 @@ static json_t *totals_json(const struct lt_scan *s)
         bytes += r->bytes_read;
     }
     json_t *caps = stats_group(t, "caps");
+    json_t *decode = stats_group(t, "decode");
+    json_object_set_new(decode, "steps", steps_json(t));
+    json_object_set_new(decode, "identifier_variants", json_integer((json_int_t)s->n_literals));
     return json_pack("{sI sI sI sI sI sI sI sI sI sI sI so so so so so so so so}",
                      "files", (json_int_t)s->n_files,
                      "files_ok", (json_int_t)n_ok,
@@ -153,37 +175,36 @@ static json_t *totals_json(const struct lt_scan *s)
                      "tcp", stats_group(t, "tcp"),
                      "http", stats_group(t, "http"),
                      "caps_hit", caps,
-                     "decode_steps", json_object(),
-                     "leaks", json_object());
+                     "decode", decode,
+                     "leaks", kinds_json(&s->leaks));
 }
 
 /* Devices in order of first appearance, with their files' figures. */
 static json_t *devices_json(const struct lt_scan *s)
 {
     json_t *arr = json_array();
-    json_t *by_id = json_object(); /* id -> its object in arr (borrowed) */
-    for (size_t i = 0; i < s->n_files; i++) {
-        const struct lt_scan_file *f = &s->files[i];
-        json_t *d = json_object_get(by_id, f->device);
-        if (!d) {
-            d = json_pack("{so sI sI sI sI so so}", "id", jstr(f->device),
-                          "files", (json_int_t)0, "bytes", (json_int_t)0,
-                          "packets", (json_int_t)0, "http_requests",
-                          (json_int_t)0, "leaks", json_object(),
-                          "destinations", json_array());
-            json_array_append_new(arr, d);
-            json_object_set(by_id, f->device, d);
+    for (size_t d = 0; d < s->n_devices; d++) {
+        const struct lt_scan_device *dev = &s->devices[d];
+        uint64_t files = 0, bytes = 0, packets = 0, requests = 0, leaks = 0;
+        for (size_t i = 0; i < s->n_files; i++) {
+            const struct lt_scan_file *f = &s->files[i];
+            if (strcmp(f->device, dev->id))
+                continue;
+            files++;
+            bytes += f->res.bytes_read;
+            packets += f->res.st.packets;
+            requests += f->res.st.requests;
+            leaks += f->leaks;
         }
-#define ADD(key, v)                                                         \
-    json_object_set_new(d, key, json_integer(json_integer_value(            \
-                                    json_object_get(d, key)) + (json_int_t)(v)))
-        ADD("files", 1);
-        ADD("bytes", f->res.bytes_read);
-        ADD("packets", f->res.st.packets);
-        ADD("http_requests", f->res.st.requests);
-#undef ADD
+        const char *slash = strrchr(dev->path, '/');
+        json_array_append_new(arr, json_pack(
+            "{so so sI sI sI sI sI so so}", "id", jstr(dev->id),
+            "file", jstr(slash ? slash + 1 : dev->path),
+            "files", (json_int_t)files, "bytes", (json_int_t)bytes,
+            "packets", (json_int_t)packets, "http_requests", (json_int_t)requests,
+            "leak_records", (json_int_t)leaks, "leaks", kinds_json(&dev->leaks),
+            "destinations", json_array()));
     }
-    json_decref(by_id);
     return arr;
 }
 

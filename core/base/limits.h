@@ -25,6 +25,10 @@ struct lt_limits {
     uint32_t max_body;          /* body bytes kept per request (rest skipped) */
     uint32_t max_decoded;       /* decompressed bytes per body */
     uint32_t max_ratio;         /* decompressed / compressed bytes */
+    /* payload decoding, per message */
+    uint32_t max_depth;         /* decoding layers below a field (--max-depth) */
+    uint32_t max_msg_decoded;   /* bytes decoded from one message's fields */
+    uint32_t max_pieces;        /* decoded pieces of one message */
 };
 
 #define LT_DEFAULT_MAX_RECORD       (16u << 20)
@@ -38,6 +42,9 @@ struct lt_limits {
 #define LT_DEFAULT_MAX_BODY         (8u << 20)
 #define LT_DEFAULT_MAX_DECODED      (32u << 20)
 #define LT_DEFAULT_MAX_RATIO        1000u
+#define LT_DEFAULT_MAX_DEPTH        8u
+#define LT_DEFAULT_MAX_MSG_DECODED  (64u << 20)
+#define LT_DEFAULT_MAX_PIECES       100000u
 
 static inline struct lt_limits lt_limits_default(void)
 {
@@ -53,6 +60,9 @@ static inline struct lt_limits lt_limits_default(void)
         .max_body = LT_DEFAULT_MAX_BODY,
         .max_decoded = LT_DEFAULT_MAX_DECODED,
         .max_ratio = LT_DEFAULT_MAX_RATIO,
+        .max_depth = LT_DEFAULT_MAX_DEPTH,
+        .max_msg_decoded = LT_DEFAULT_MAX_MSG_DECODED,
+        .max_pieces = LT_DEFAULT_MAX_PIECES,
     };
     return l;
 }

@@ -10,7 +10,9 @@
 
 #include <stdint.h>
 
-/* X(group, name): group is one of capture, packet, tcp, http, caps */
+#include "chain.h"
+
+/* X(group, name): group is one of capture, packet, tcp, http, decode, caps */
 #define LT_STATS_LIST(X)                                                  \
     /* capture records */                                                 \
     X(capture, packets)            /* records that carried a packet */    \
@@ -48,6 +50,9 @@
     X(http, http_tunnels)             /* CONNECT / Upgrade: rest not HTTP */ \
     X(http, decoded_bodies)        /* Content-Encoding undone */          \
     X(http, decode_errors)         /* Content-Encoding that failed */     \
+    /* payload decoding (steps by kind: decode_steps[] below) */          \
+    X(decode, pieces)              /* decoded pieces scanned */          \
+    X(decode, failed_trials)       /* plausible, but did not decode */   \
     /* caps (SPEC §6): each counts what a cap cut off */                  \
     X(caps, record_cap)            /* capture records over max_record */  \
     X(caps, flow_cap)              /* flows evicted to stay under cap */  \
@@ -55,12 +60,16 @@
     X(caps, header_cap)            /* requests over line/count/bytes */   \
     X(caps, body_cap)              /* bodies cut at max_body */           \
     X(caps, decoded_cap)           /* decompression cut at max_decoded */ \
-    X(caps, ratio_cap)             /* decompression cut at max_ratio */
+    X(caps, ratio_cap)             /* decompression cut at max_ratio */  \
+    X(caps, depth_cap)             /* decoding stopped at max_depth */   \
+    X(caps, msg_decoded_cap)       /* a message's decoding budget spent */\
+    X(caps, pieces_cap)            /* a message's piece budget spent */
 
 struct lt_stats {
 #define LT__STATS_FIELD(group, name) uint64_t name;
     LT_STATS_LIST(LT__STATS_FIELD)
 #undef LT__STATS_FIELD
+    uint64_t decode_steps[LT_STEP__COUNT]; /* successful steps, by kind */
 };
 
 /* dst += src, field by field. */

@@ -102,6 +102,36 @@ void lt_outfile_abort(struct lt_outfile *o)
     o->buf = NULL;
 }
 
+enum lt_err lt_append_file(const char *path, const void *p, size_t n,
+                           char *msg, size_t msg_cap)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(msg, msg_cap, "cannot open '%s': %s", path, strerror(errno));
+        return LT_E_IO;
+    }
+    const unsigned char *b = p;
+    while (n > 0) {
+        ssize_t w = write(fd, b, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;
+            snprintf(msg, msg_cap, "cannot write '%s': %s", path, strerror(errno));
+            close(fd);
+            return LT_E_IO;
+        }
+        b += w;
+        n -= (size_t)w;
+    }
+    if (close(fd) != 0) {
+        snprintf(msg, msg_cap, "cannot write '%s': %s", path, strerror(errno));
+        return LT_E_IO;
+    }
+    return LT_OK;
+}
+
 enum lt_err lt_mkdir_p(const char *dir, char *msg, size_t msg_cap)
 {
     char path[4096];

@@ -32,6 +32,11 @@ enum lt_err lt_outfile_commit(struct lt_outfile *o);
 /* Close without committing: an atomic file's temporary is removed. */
 void lt_outfile_abort(struct lt_outfile *o);
 
+/* Append p[0..n) to path (created if missing) and close it: for device
+   files, which get one frame per input file. LT_OK or LT_E_IO with msg. */
+enum lt_err lt_append_file(const char *path, const void *p, size_t n,
+                           char *msg, size_t msg_cap);
+
 /* mkdir -p dir. LT_OK or LT_E_IO with msg (msg_cap bytes). */
 enum lt_err lt_mkdir_p(const char *dir, char *msg, size_t msg_cap);
 

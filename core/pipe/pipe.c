@@ -30,7 +30,9 @@ struct pipe_flow {
 
 struct lt_pipe {
     struct lt_limits lim;
+    struct lt_pipe_cfg cfg;
     struct lt_pipe_hooks hooks;
+    struct lt_leaks leaks;
     struct lt_stats st;            /* the current file's counters */
     struct lt_http_ctx http;
     struct lt_flow_table *flows;
@@ -38,6 +40,7 @@ struct lt_pipe {
     size_t win_cap;
     /* the current file, for callbacks */
     const char *name;
+    const char *device;
     struct lt_file_result *res;
     int n_warn;
     /* the direction being fed, for the request hook */
@@ -94,6 +97,9 @@ static void on_request(void *ud, const struct lt_http_request *req)
     };
     if (p->hooks.request)
         p->hooks.request(p->hooks.ud, &ctx, req);
+    if (p->hooks.leak)
+        lt_leaks_http(&p->leaks, &ctx, req, p->device, p->hooks.leak,
+                      p->hooks.ud);
 }
 
 /* The direction's parser, made on first use; NULL when out of memory or
@@ -160,15 +166,18 @@ static void on_close(void *ud, struct lt_flow *f)
     f->user = NULL;
 }
 
-struct lt_pipe *lt_pipe_new(const struct lt_limits *lim,
+struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
                             const struct lt_pipe_hooks *hooks)
 {
+    static const struct lt_manifest no_manifest;
     struct lt_pipe *p = lt_calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->lim = *lim;
+    p->lim = *cfg->lim;
+    p->cfg = *cfg;
+    p->cfg.lim = &p->lim;
     p->hooks = *hooks;
-    p->win_cap = (size_t)lim->max_record + LT_PIPE_READ + 65536;
+    p->win_cap = (size_t)p->lim.max_record + LT_PIPE_READ + 65536;
     p->win = lt_malloc(p->win_cap);
     struct lt_flow_cb cb = { p, on_data, on_gap, on_close };
     if (!p->win || lt_http_ctx_init(&p->http, &p->lim, &p->st) != LT_OK) {
@@ -177,7 +186,10 @@ struct lt_pipe *lt_pipe_new(const struct lt_limits *lim,
         return NULL;
     }
     p->flows = lt_flow_table_new(&p->lim, &p->st, &cb);
-    if (!p->flows) {
+    if (!p->flows ||
+        lt_leaks_init(&p->leaks, cfg->manifest ? cfg->manifest : &no_manifest,
+                      cfg->matcher, &p->lim, &p->st, cfg->values) != LT_OK) {
+        lt_flow_table_free(p->flows);
         lt_http_ctx_release(&p->http);
         lt_free(p->win);
         lt_free(p);
@@ -191,6 +203,7 @@ void lt_pipe_free(struct lt_pipe *p)
     if (!p)
         return;
     lt_flow_table_free(p->flows);
+    lt_leaks_release(&p->leaks);
     lt_http_ctx_release(&p->http);
     lt_free(p->win);
     lt_free(p);
@@ -301,8 +314,8 @@ static enum lt_err run_capture(struct lt_pipe *p, struct lt_input *in,
 }
 
 enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
-                             const char *name, int skip_unknown,
-                             struct lt_file_result *res)
+                             const char *name, const char *device,
+                             int skip_unknown, struct lt_file_result *res)
 {
     struct lt_input in;
     size_t start = 0, end = 0;
@@ -311,6 +324,7 @@ enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
     memset(res, 0, sizeof *res);
     memset(&p->st, 0, sizeof p->st);
     p->name = name;
+    p->device = device;
     p->res = res;
     p->n_warn = 0;
 

@@ -22,17 +22,7 @@
 #include "../fmt/capture.h"
 #include "../http/http1.h"
 #include "../io/input.h"
-
-/* Where a message was seen. Borrowed for the hook call. */
-struct lt_msg_ctx {
-    const char *capture;       /* the file's display name (relative path) */
-    uint64_t frame;            /* 1-based packet that completed the message */
-    int64_t ts_ns;             /* its capture time */
-    uint8_t ip_version;        /* 4 or 6 */
-    const uint8_t *src_ip;     /* sender of the message (16 bytes) */
-    const uint8_t *dst_ip;
-    uint16_t src_port, dst_port;
-};
+#include "leaks.h"
 
 struct lt_pipe_hooks {
     void *ud;
@@ -43,6 +33,16 @@ struct lt_pipe_hooks {
        "pcapng: block length 13 is not a multiple of 4 at offset 4096 in
        'dev42/a.pcapng'". At most a few per file; the rest are counted. */
     void (*warn)(void *ud, const char *msg);
+    /* One leak record line (newline included) of the current file. */
+    void (*leak)(void *ud, const char *kind, const uint8_t *line, size_t len);
+};
+
+/* What every file of a run shares. All borrowed for the pipe's life. */
+struct lt_pipe_cfg {
+    const struct lt_limits *lim;
+    const struct lt_manifest *manifest;  /* NULL: no manifest */
+    const struct lt_matcher *matcher;    /* NULL: no identifiers to match */
+    enum lt_values_mode values;
 };
 
 enum lt_file_status { LT_FILE_OK, LT_FILE_ERROR, LT_FILE_SKIPPED };
@@ -64,21 +64,22 @@ struct lt_file_result {
 
 struct lt_pipe; /* opaque */
 
-/* NULL when out of memory. lim and hooks are copied. */
-struct lt_pipe *lt_pipe_new(const struct lt_limits *lim,
+/* NULL when out of memory. cfg and hooks are copied (not what they point
+   to: that is borrowed). */
+struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
                             const struct lt_pipe_hooks *hooks);
 void lt_pipe_free(struct lt_pipe *p); /* NULL does nothing */
 
 /*
- * lt_pipe_run_file() - read path (shown as name in messages and records)
- * to its end. skip_unknown: a file of no known format is LT_FILE_SKIPPED
+ * lt_pipe_run_file() - read path (shown as name in messages and records),
+ * a capture of device, to its end. skip_unknown: a file of no known format is LT_FILE_SKIPPED
  * (found in a directory walk) instead of LT_FILE_ERROR (named by the user).
  * Bad input never stops the run: it is counted and described in *res.
  * Returns LT_OK, or an ENV-class error (LT_E_NOMEM) that cmd/ may treat as
  * fatal; *res is filled in every case.
  */
 enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
-                             const char *name, int skip_unknown,
-                             struct lt_file_result *res);
+                             const char *name, const char *device,
+                             int skip_unknown, struct lt_file_result *res);
 
 #endif

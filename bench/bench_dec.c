@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_dec - single-thread throughput of the field decoders in core/dec:
+ * base64, percent, hex, JSON walk, form pair iteration, multipart.
+ *
+ *   bench_dec [--runs N]
+ * Inputs are generated from fixed seeds. Each run repeats a case for at
+ * least 50 ms; the table gives the best and median run. MB/s = 10^6
+ * *input* bytes per second; items/s counts decoded bytes (b64, pct, hex),
+ * scalars (JSON), pairs (form) or parts (multipart).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/dec/base64.h"
+#include "core/dec/form.h"
+#include "core/dec/hex.h"
+#include "core/dec/json.h"
+#include "core/dec/multipart.h"
+#include "core/dec/percent.h"
+#include "tb_buf.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+struct bcase {
+    const char *name;
+    struct tb_buf in;
+    uint8_t *dst;
+    size_t dst_cap;
+    bool url;
+    /* one pass over in; returns items */
+    size_t (*fn)(struct bcase *c);
+};
+
+static volatile size_t sink;
+
+static size_t run_b64(struct bcase *c)
+{
+    size_t w;
+    if (lt_b64_decode(c->dst, c->dst_cap, c->in.p, c->in.len, c->url, &w) != LT_OK)
+        abort();
+    return w;
+}
+
+static size_t run_b64_plausible(struct bcase *c)
+{
+    bool u;
+    if (!lt_b64_plausible(c->in.p, c->in.len, 8, &u))
+        abort();
+    return c->in.len;
+}
+
+static size_t run_pct(struct bcase *c)
+{
+    size_t w;
+    if (lt_pct_decode(c->dst, c->dst_cap, c->in.p, c->in.len, true, &w) != LT_OK)
+        abort();
+    return w;
+}
+
+static size_t run_hex(struct bcase *c)
+{
+    size_t w;
+    if (lt_hex_decode(c->dst, c->dst_cap, c->in.p, c->in.len, &w) != LT_OK)
+        abort();
+    return w;
+}
+
+static bool on_value(void *ud, const struct lt_json_value *v)
+{
+    (*(size_t *)ud) += 1 + (v->value.len & 1);
+    return true;
+}
+
+static size_t run_json(struct bcase *c)
+{
+    struct lt_json_scratch s = { c->dst, c->dst_cap, 64 };
+    size_t n = 0;
+    if (lt_json_walk(c->in.p, c->in.len, &s, on_value, &n) != LT_OK)
+        abort();
+    return n;
+}
+
+static size_t run_form(struct bcase *c)
+{
+    struct lt_form_iter it;
+    struct lt_span k, v;
+    size_t n = 0, acc = 0;
+    lt_form_iter_init(&it, c->in.p, c->in.len, LT_FORM_AMP);
+    while (lt_form_next(&it, &k, &v)) {
+        n++;
+        acc += k.len ^ v.len;
+    }
+    sink = acc;
+    return n;
+}
+
+static size_t run_multipart(struct bcase *c)
+{
+    struct lt_multipart_iter it;
+    struct lt_multipart_part p;
+    size_t n = 0;
+    lt_multipart_init(&it, c->in.p, c->in.len, lt_span_cstr("----WebKitFormBoundaryx7MA4YWxkTrZu0gW"));
+    while (lt_multipart_next(&it, &p))
+        n++;
+    return n;
+}
+
+static void b64_encode(const uint8_t *p, size_t n, size_t wrap, struct tb_buf *b)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t col = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        const size_t k = n - i >= 3 ? 3 : n - i;
+        uint32_t v = (uint32_t)p[i] << 16 | (k > 1 ? (uint32_t)p[i + 1] << 8 : 0) |
+                     (k > 2 ? p[i + 2] : 0);
+        for (size_t j = 0; j < 4; j++) {
+            if (wrap && col == wrap) {
+                tb_buf_puts(b, "\r\n");
+                col = 0;
+            }
+            tb_buf_u8(b, j <= k ? (uint8_t)a[v >> (18 - 6 * j) & 63] : '=');
+            col++;
+        }
+    }
+}
+
+static void random_bytes(struct tb_rng *r, uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)tb_rng_next(r);
+}
+
+/* An analytics batch like tracker-formats.md §1 (org.json "\/" escapes). */
+static void make_json(struct tb_rng *r, size_t target, struct tb_buf *b)
+{
+    tb_buf_u8(b, '[');
+    for (int i = 0; b->len < target; i++) {
+        if (i)
+            tb_buf_u8(b, ',');
+        tb_buf_printf(b,
+            "{\"_track_id\":%d,\"time\":%llu,\"type\":\"track\",\"distinct_id\":\"%016llx\","
+            "\"lib\":{\"$lib\":\"Android\",\"$lib_version\":\"4.0.4\",\"$app_version\":\"12.1.4-g\","
+            "\"$lib_method\":\"code\",\"$lib_detail\":\"com.android.browser.analytics.SA##track##SA.java##88\"},"
+            "\"event\":\"web_page_view\",\"properties\":{\"$lib\":\"Android\",\"$os\":\"Android\","
+            "\"$os_version\":\"10\",\"$manufacturer\":\"Xiaomi\",\"$model\":\"Redmi Note 8\","
+            "\"$screen_width\":1080,\"$screen_height\":2340,\"$wifi\":true,\"$network_type\":\"WIFI\","
+            "\"$carrier\":\"Vodafone\",\"$device_id\":\"%016llx\",\"$is_first_day\":false,"
+            "\"url\":\"https:\\/\\/duckduckgo.com\\/?q=hiv+test+%d&t=h_\",\"title\":\"\\u4e59\\u809d %d\","
+            "\"referrer\":\"https:\\/\\/www.google.com\\/\",\"ids\":[%d,%d,%d]},\"_flush_time\":%llu}",
+            (int)(tb_rng_next(r) >> 33), 1588500000123ull + (unsigned)i,
+            (unsigned long long)tb_rng_next(r), (unsigned long long)tb_rng_next(r), i, i,
+            i, i + 1, i + 2, 1588500004567ull + (unsigned)i);
+    }
+    tb_buf_u8(b, ']');
+}
+
+static void report(const char *name, double mb, double *t, int runs, double items)
+{
+    qsort(t, (size_t)runs, sizeof *t, cmp_double);
+    printf("%-28s %9.3f %11.1f %12.1f %12.0f\n", name, mb, mb / t[0],
+           mb / t[runs / 2], items / t[runs / 2]);
+}
+
+static void bench(struct bcase *c, int runs)
+{
+    double t[64];
+    size_t items = c->fn(c); /* warm-up */
+    size_t reps = 1;
+    for (;;) {
+        double t0 = now();
+        for (size_t k = 0; k < reps; k++)
+            c->fn(c);
+        if (now() - t0 >= 0.05)
+            break;
+        reps *= 2;
+    }
+    for (int i = 0; i < runs; i++) {
+        double t0 = now();
+        for (size_t k = 0; k < reps; k++)
+            c->fn(c);
+        t[i] = now() - t0;
+    }
+    /* MB/s over all reps: input_MB is one pass */
+    for (int i = 0; i < runs; i++)
+        t[i] /= (double)reps;
+    report(c->name, (double)c->in.len / 1e6, t, runs, (double)items);
+}
+
+static void header(int runs)
+{
+    char cpu[128] = "?";
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f) {
+        char line[256];
+        while (fgets(line, sizeof line, f))
+            if (strncmp(line, "model name", 10) == 0) {
+                const char *p = strchr(line, ':');
+                snprintf(cpu, sizeof cpu, "%.100s", p ? p + 2 : line);
+                cpu[strcspn(cpu, "\n")] = 0;
+                break;
+            }
+        fclose(f);
+    }
+    char commit[64] = "?";
+    FILE *g = popen("git rev-parse --short HEAD 2>/dev/null", "r");
+    if (g) {
+        if (fgets(commit, sizeof commit, g))
+            commit[strcspn(commit, "\n")] = 0;
+        pclose(g);
+    }
+#ifdef __OPTIMIZE__
+    const char *opt = "optimized";
+#else
+    const char *opt = "not optimized";
+#endif
+    printf("# bench_dec: commit %s, %s %s, %s, cpu %s, 1 thread, %d runs\n", commit,
+#ifdef __clang__
+           "clang",
+#else
+           "gcc",
+#endif
+           __VERSION__, opt, cpu, runs);
+    printf("%-28s %9s %11s %12s %12s\n", "case", "input_MB", "best_MB/s", "median_MB/s",
+           "items/s");
+}
+
+int main(int argc, char **argv)
+{
+    int runs = 7;
+    static const struct option opts[] = { { "runs", required_argument, NULL, 'r' },
+                                          { NULL, 0, NULL, 0 } };
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (o != 'r')
+            return 2;
+        runs = atoi(optarg) > 0 ? atoi(optarg) : 1;
+    }
+    if (runs > 64)
+        runs = 64;
+    struct tb_rng r = tb_rng_seed(0xbe4c);
+    enum { N_CASES = 12 };
+    struct bcase cs[N_CASES];
+    memset(cs, 0, sizeof cs);
+    size_t nc = 0;
+    uint8_t *raw = malloc(1 << 21);
+    random_bytes(&r, raw, 1 << 21);
+
+    cs[nc].name = "b64_decode/4KiB";
+    b64_encode(raw, 3072, 0, &cs[nc].in);
+    cs[nc++].fn = run_b64;
+    cs[nc].name = "b64_decode/1MiB";
+    b64_encode(raw, 3 << 18, 0, &cs[nc].in);
+    cs[nc++].fn = run_b64;
+    cs[nc].name = "b64_decode/1MiB_crlf76";
+    b64_encode(raw, 3 << 18, 76, &cs[nc].in);
+    cs[nc++].fn = run_b64;
+    cs[nc].name = "b64_plausible/1MiB";
+    b64_encode(raw, 3 << 18, 0, &cs[nc].in);
+    cs[nc++].fn = run_b64_plausible;
+
+    /* percent: URL-encoded JSON text (about 1 escape per 6 bytes) */
+    cs[nc].name = "pct_decode/1MiB_json";
+    {
+        struct tb_buf j = { 0 };
+        make_json(&r, 800000, &j);
+        for (size_t i = 0; i < j.len && cs[nc].in.len < (1 << 20); i++) {
+            const uint8_t c = j.p[i];
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '_' || c == '-' || c == '.')
+                tb_buf_u8(&cs[nc].in, c);
+            else
+                tb_buf_printf(&cs[nc].in, "%%%02X", c);
+        }
+        tb_buf_release(&j);
+    }
+    cs[nc++].fn = run_pct;
+    cs[nc].name = "pct_decode/1MiB_utf8";
+    while (cs[nc].in.len < (1 << 20))
+        tb_buf_puts(&cs[nc].in, "%E4%B9%99%E8%82%9D+");
+    cs[nc++].fn = run_pct;
+    cs[nc].name = "pct_decode/1MiB_plain";
+    while (cs[nc].in.len < (1 << 20))
+        tb_buf_puts(&cs[nc].in, "H4sIAAAAAAAAAJWSXWvbMBSG_0qRy26SKrZjN8ZQRm4GvdnFCtugGUKRju2z2JYnHduE0v8");
+    cs[nc++].fn = run_pct;
+
+    cs[nc].name = "hex_decode/1MiB";
+    for (size_t i = 0; i < (1 << 19); i++)
+        tb_buf_printf(&cs[nc].in, "%02x", raw[i]);
+    cs[nc++].fn = run_hex;
+
+    cs[nc].name = "json_walk/100KiB";
+    make_json(&r, 100 * 1024, &cs[nc].in);
+    cs[nc++].fn = run_json;
+
+    cs[nc].name = "form_iter/100KiB";
+    for (int i = 0; cs[nc].in.len < 100 * 1024; i++)
+        tb_buf_printf(&cs[nc].in, "%sv=1&_v=j68&a=%d&t=pageview&dl=https%%3A%%2F%%2Fwww.example.com%%2F%d"
+                      "&ul=en-us&cid=1602946763.1549335544&tid=UA-12345678-1&z=%d",
+                      i ? "&" : "", i, i, i * 7);
+    cs[nc++].fn = run_form;
+
+    cs[nc].name = "multipart/100KiB";
+    for (int i = 0; cs[nc].in.len < 100 * 1024; i++) {
+        tb_buf_printf(&cs[nc].in, "------WebKitFormBoundaryx7MA4YWxkTrZu0gW\r\n"
+                      "Content-Disposition: form-data; name=\"field%d\"\r\n\r\n", i);
+        b64_encode(raw + i * 300, 300, 76, &cs[nc].in);
+        tb_buf_puts(&cs[nc].in, "\r\n");
+    }
+    tb_buf_puts(&cs[nc].in, "------WebKitFormBoundaryx7MA4YWxkTrZu0gW--\r\n");
+    cs[nc++].fn = run_multipart;
+
+    header(runs);
+    for (size_t i = 0; i < nc; i++) {
+        cs[i].dst_cap = cs[i].in.len + 64;
+        cs[i].dst = malloc(cs[i].dst_cap);
+        bench(&cs[i], runs);
+        free(cs[i].dst);
+        tb_buf_release(&cs[i].in);
+    }
+    free(raw);
+    return 0;
+}

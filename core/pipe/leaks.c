@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+#include "leaks.h"
+
+#include <string.h>
+
+#include "../base/alloc.h"
+#include "../base/hash.h"
+#include "../http/pieces.h"
+
+#define MAX_CANDS 4096          /* records held per message */
+#define SEEN_SLOTS 8192         /* dedup table: power of two */
+#define MAX_LINE (1u << 20)     /* one record line */
+
+struct lt_leak_cand {
+    size_t off, len;            /* the line in lk->lines */
+    const char *kind;
+    uint32_t device;            /* whose identifier matched */
+    uint8_t coord;              /* 0, 'a', 'o' */
+};
+
+enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_manifest *mf,
+                          const struct lt_matcher *mt,
+                          const struct lt_limits *lim, struct lt_stats *st,
+                          enum lt_values_mode values)
+{
+    memset(lk, 0, sizeof *lk);
+    lk->mf = mf;
+    lk->mt = mt;
+    lk->st = st;
+    lk->values = values;
+    lk->max_cands = MAX_CANDS;
+    lk->seen_mask = SEEN_SLOTS - 1;
+    lt_buf_init(&lk->lines, (size_t)MAX_CANDS * 4096);
+    lt_buf_init(&lk->url, 1u << 20);
+    lt_buf_init(&lk->keybuf, 1u << 16);
+    lk->cands = lt_calloc(MAX_CANDS, sizeof *lk->cands);
+    lk->seen = lt_calloc(SEEN_SLOTS, sizeof *lk->seen);
+    if (mt)
+        lk->ms = lt_match_scratch_new(mt);
+    if (!lk->cands || !lk->seen || (mt && !lk->ms) ||
+        lt_unwrap_init(&lk->unwrap, lim, st) != LT_OK) {
+        lt_leaks_release(lk);
+        return LT_E_NOMEM;
+    }
+    return LT_OK;
+}
+
+void lt_leaks_release(struct lt_leaks *lk)
+{
+    lt_match_scratch_free(lk->ms);
+    lt_unwrap_release(&lk->unwrap);
+    lt_free(lk->cands);
+    lt_free(lk->seen);
+    lt_buf_release(&lk->lines);
+    lt_buf_release(&lk->url);
+    lt_buf_release(&lk->keybuf);
+    memset(lk, 0, sizeof *lk);
+}
+
+/* true the first time (kind, value, chain) is seen in this message. */
+static bool first_sighting(struct lt_leaks *lk, const char *kind,
+                           struct lt_span value, const struct lt_piece *pc)
+{
+    uint64_t h = lt_fnv1a(LT_FNV_SEED, kind, strlen(kind) + 1);
+    h = lt_fnv1a(h, value.p, value.len);
+    for (size_t i = 0; i < pc->chain_len; i++) {
+        uint8_t k = (uint8_t)pc->chain[i].kind;
+        h = lt_fnv1a(h, &k, 1);
+        h = lt_fnv1a(h, pc->chain[i].name.p, pc->chain[i].name.len);
+        h = lt_fnv1a(h, "\0", 1);
+    }
+    h = lt_mix64(h) | 1; /* 0 marks an empty slot */
+    if (lk->n_seen * 4 >= (lk->seen_mask + 1) * 3)
+        return true; /* table full: better a duplicate than a loss */
+    for (uint32_t i = (uint32_t)h & lk->seen_mask;; i = (i + 1) & lk->seen_mask) {
+        if (lk->seen[i] == h)
+            return false;
+        if (!lk->seen[i]) {
+            lk->seen[i] = h;
+            lk->n_seen++;
+            return true;
+        }
+    }
+}
+
+static void on_match(void *ud, uint32_t lit_id, size_t from, size_t to)
+{
+    struct lt_leaks *lk = ud;
+    const struct lt_literal *lit = lt_matcher_literal(lk->mt, lit_id);
+    const struct lt_piece *pc = lk->piece;
+    const struct lt_msg_ctx *ctx = lk->ctx;
+    struct lt_span value = lt_span_make(pc->data.p + from, to - from);
+
+    for (uint32_t i = 0; i < lit->count; i++) {
+        const struct lt_pattern *pat = lt_matcher_pattern(lk->mt, lit->first + i);
+        if (lk->n_cands >= lk->max_cands)
+            return;
+        if (!first_sighting(lk, pat->kind, value, pc))
+            continue;
+        struct lt_span key = lt_span_cstr(pat->key);
+        if ((int)pat->device != lk->device_idx && pat->device < lk->mf->n_devices) {
+            lt_buf_reset(&lk->keybuf);
+            if (lt_buf_append(&lk->keybuf, pat->key, strlen(pat->key)) != LT_OK ||
+                lt_buf_append(&lk->keybuf, "@", 1) != LT_OK ||
+                lt_buf_append(&lk->keybuf, lk->mf->devices[pat->device].id,
+                              strlen(lk->mf->devices[pat->device].id)) != LT_OK)
+                continue;
+            key = lt_span_make(lk->keybuf.p, lk->keybuf.len);
+        }
+        struct lt_record r = {
+            .ts_ns = ctx->ts_ns,
+            .device = lt_span_cstr(lk->device),
+            .capture = lt_span_cstr(ctx->capture),
+            .frame = ctx->frame,
+            .has_flow = true,
+            .ip_version = ctx->ip_version,
+            .src_ip = ctx->src_ip,
+            .dest_ip = ctx->dst_ip,
+            .src_port = ctx->src_port,
+            .dest_port = ctx->dst_port,
+            .proto = "tcp",
+            .host = lk->host,
+            .method = lk->req->method,
+            .url = lt_span_make(lk->url.p, lk->url.len),
+            .kind = pat->kind,
+            .detector = "identifier",
+            .key = key,
+            .variant = pat->variant,
+            .chain = pc->chain,
+            .chain_len = pc->chain_len,
+            .value = value,
+        };
+        size_t off = lk->lines.len;
+        if (lt_record_write(&lk->lines, &r, lk->values) != LT_OK)
+            continue; /* over the message's cap: counted below as lost */
+        struct lt_leak_cand *c = &lk->cands[lk->n_cands++];
+        c->off = off;
+        c->len = lk->lines.len - off;
+        c->kind = pat->kind;
+        c->device = pat->device;
+        c->coord = pat->coord;
+    }
+}
+
+static void on_piece(void *ud, const struct lt_piece *pc)
+{
+    struct lt_leaks *lk = ud;
+    lk->piece = pc;
+    lt_matcher_scan(lk->mt, lk->ms, pc->data.p, pc->data.len, on_match, lk);
+}
+
+/* Full URL of the request: absolute-form targets as they are, else
+   http://host + target. */
+static void build_url(struct lt_leaks *lk, const struct lt_http_request *req)
+{
+    struct lt_buf *u = &lk->url;
+    lt_buf_reset(u);
+    struct lt_span t = req->target;
+    if (t.len && t.p[0] != '/' && memchr(t.p, ':', t.len)) {
+        lt_buf_append(u, t.p, t.len);
+        return;
+    }
+    if (lt_buf_append(u, "http://", 7) != LT_OK ||
+        lt_buf_append(u, lk->host.p, lk->host.len) != LT_OK ||
+        lt_buf_append(u, t.p, t.len) != LT_OK)
+        lt_buf_reset(u);
+}
+
+/* A coordinate is kept only when its device's other one is in the message. */
+static bool coord_paired(const struct lt_leaks *lk, const struct lt_leak_cand *c)
+{
+    uint8_t want = c->coord == 'a' ? 'o' : 'a';
+    for (uint32_t i = 0; i < lk->n_cands; i++)
+        if (lk->cands[i].coord == want && lk->cands[i].device == c->device)
+            return true;
+    return false;
+}
+
+void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
+                   const struct lt_http_request *req, const char *device,
+                   lt_leak_cb cb, void *ud)
+{
+    if (!lk->mt || lt_matcher_n_literals(lk->mt) == 0)
+        return;
+    char ipbuf[64];
+    lk->ctx = ctx;
+    lk->req = req;
+    lk->device = device;
+    lk->device_idx = -1;
+    for (size_t i = 0; i < lk->mf->n_devices; i++)
+        if (!strcmp(lk->mf->devices[i].id, device))
+            lk->device_idx = (int)i;
+    lk->host = req->host;
+    if (!lk->host.len) { /* no Host header: the server's address */
+        size_t n = lt_record_ip(ctx->ip_version, ctx->dst_ip, ipbuf + 1);
+        if (ctx->ip_version == 6) { /* a URL's host: [v6] */
+            ipbuf[0] = '[';
+            ipbuf[n + 1] = ']';
+            lk->host = lt_span_make(ipbuf, n + 2);
+        } else {
+            lk->host = lt_span_make(ipbuf + 1, n);
+        }
+    }
+    build_url(lk, req);
+    lt_buf_reset(&lk->lines);
+    lk->n_cands = 0;
+    lk->n_seen = 0;
+    memset(lk->seen, 0, (lk->seen_mask + 1) * sizeof *lk->seen);
+
+    lt_unwrap_begin(&lk->unwrap);
+    lt_http_pieces(&lk->unwrap, req, on_piece, lk);
+
+    for (uint32_t i = 0; i < lk->n_cands; i++) {
+        const struct lt_leak_cand *c = &lk->cands[i];
+        if (c->coord && !coord_paired(lk, c))
+            continue;
+        cb(ud, c->kind, lk->lines.p + c->off, c->len);
+    }
+}

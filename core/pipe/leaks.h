@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * leaks.h - one message in, its leak records out (pipe layer: http/pieces
+ * → dec/unwrap → match → out/record).
+ *
+ * Every decoded piece of the message is scanned for every identifier of
+ * every device of the manifest. A match becomes a record (SPEC §4):
+ * `device` is the device whose capture this is; `key` is the manifest key
+ * when the identifier is that device's own, and "<key>@<device id>" when it
+ * belongs to another device of the manifest (a shared account, a phone
+ * that relays another's data). Records of a message are written in
+ * position order; the same (kind, value, chain) is written once per
+ * message; a latitude or longitude only when the same device's other
+ * coordinate appears in the same message.
+ */
+#ifndef LT_PIPE_LEAKS_H
+#define LT_PIPE_LEAKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/buf.h"
+#include "../base/err.h"
+#include "../base/limits.h"
+#include "../base/stats.h"
+#include "../conf/manifest.h"
+#include "../dec/unwrap.h"
+#include "../http/http1.h"
+#include "../match/matcher.h"
+#include "../out/record.h"
+
+/* Where and when a message was seen. Borrowed for the call. */
+struct lt_msg_ctx {
+    const char *capture;       /* the file's display name (relative path) */
+    uint64_t frame;            /* 1-based packet that completed the message */
+    int64_t ts_ns;             /* its capture time */
+    uint8_t ip_version;        /* 4 or 6 */
+    const uint8_t *src_ip;     /* sender of the message (16 bytes) */
+    const uint8_t *dst_ip;
+    uint16_t src_port, dst_port;
+};
+
+/* One finished record line (with its newline), borrowed for the call. */
+typedef void (*lt_leak_cb)(void *ud, const char *kind, const uint8_t *line,
+                           size_t len);
+
+struct lt_leak_cand;  /* a record waiting for the end of its message */
+
+struct lt_leaks {
+    const struct lt_manifest *mf;     /* borrowed; may have no devices */
+    const struct lt_matcher *mt;      /* borrowed; NULL: nothing to match */
+    struct lt_match_scratch *ms;      /* owned */
+    enum lt_values_mode values;
+    struct lt_unwrap unwrap;          /* owned */
+    struct lt_buf lines;              /* the message's candidate lines */
+    struct lt_leak_cand *cands;       /* owned, max_cands entries */
+    uint32_t n_cands, max_cands;
+    uint64_t *seen;                   /* owned dedup table (hashes) */
+    uint32_t seen_mask, n_seen;
+    struct lt_buf url;                /* the message's full URL */
+    struct lt_buf keybuf;             /* "<key>@<device>" */
+    /* the message being scanned */
+    const struct lt_msg_ctx *ctx;
+    const struct lt_http_request *req;
+    const char *device;
+    int device_idx;                   /* in the manifest, or -1 */
+    struct lt_span host;
+    const struct lt_piece *piece;
+    struct lt_stats *st;
+};
+
+/* LT_OK or LT_E_NOMEM. mf, mt, lim, st borrowed for the object's life. */
+enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_manifest *mf,
+                          const struct lt_matcher *mt,
+                          const struct lt_limits *lim, struct lt_stats *st,
+                          enum lt_values_mode values);
+void lt_leaks_release(struct lt_leaks *lk);
+
+/* Decode and scan one HTTP request of device (the capture's device id);
+   cb gets each record line. */
+void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
+                   const struct lt_http_request *req, const char *device,
+                   lt_leak_cb cb, void *ud);
+
+#endif
