@@ -54,7 +54,7 @@ static const struct plan plans[] = {
     { 1, "session-2.pcapng", true, PLAIN, true, 0,
       { "segment", "amplitude", "benign_cdn", "mac_url", "imei_header", "hex_query", "multipart",
         "decoy_aid_in_hex", NULL } },
-    { 1, "background.pcap.xz", false, TB_XZ, false, 12, { NULL } },
+    { 1, "background.pcap.xz", false, TB_XZ, false, 14, { NULL } },
 };
 #define N_PLANS (sizeof plans / sizeof plans[0])
 
@@ -63,7 +63,7 @@ static const char *const client_v6[2] = { "2001:db8:1::23", "2001:db8:1::42" };
 
 struct row {
     int device;
-    char capture[128];
+    char capture[256];
     uint64_t frame;
     const struct lg_case *c;
     size_t k;       /* index in c->expects */
@@ -131,8 +131,10 @@ static void build(const struct plan *p, const char *capture, struct tb_buf *out)
     if (p->filler_seed) {
         struct gen_opts o = gen_opts_default();
         o.seed = p->filler_seed;
-        o.target_bytes = 60000;
+        o.target_bytes = 25000;   /* small: the dataset is committed */
         o.pcapng = p->pcapng;
+        o.pct_http = 80;
+        o.pct_tls = 5;            /* opaque records do not compress */
         o.concurrent = 4;
         gen_capture(&o, out, NULL);
         return;

@@ -258,10 +258,9 @@ static void coord_exact(double v, char *out, size_t cap)
 static void coord_trunc4(double v, char *out, size_t cap)
 {
     char t[48];
-    snprintf(t, sizeof t, "%.10f", v);
-    char *dot = strchr(t, '.');
-    dot[5] = '\0';
-    snprintf(out, cap, "%s", t);
+    snprintf(t, sizeof t, "%.10f", v);   /* |v| <= 180: always has a '.' */
+    size_t keep = (size_t)(strchr(t, '.') - t) + 5;
+    snprintf(out, cap, "%.*s", (int)keep, t);
 }
 static void coord_round4(double v, char *out, size_t cap)
 {

@@ -15,8 +15,32 @@ struct lt_leak_cand {
     size_t off, len;            /* the line in lk->lines */
     const char *kind;
     uint32_t device;            /* whose identifier matched */
+    uint32_t piece;             /* where: piece number and byte range */
+    size_t from, to;
     uint8_t coord;              /* 0, 'a', 'o' */
+    bool dropped;               /* inside a longer match of the same kind */
 };
+
+/* One identifier seen as two overlapping variants ("+14155550123" and,
+   inside it, "14155550123"): keep the longest. true when [from, to) lies
+   inside an earlier match of the same kind and device in this piece;
+   earlier matches inside [from, to) are dropped. */
+static bool inside_longer(struct lt_leaks *lk, uint32_t piece, size_t from,
+                          size_t to, const struct lt_pattern *pat)
+{
+    for (uint32_t i = lk->n_cands; i-- > 0;) {
+        struct lt_leak_cand *c = &lk->cands[i];
+        if (c->piece != piece)
+            break;
+        if (c->dropped || c->device != pat->device || strcmp(c->kind, pat->kind))
+            continue;
+        if (c->from <= from && to <= c->to)
+            return true;
+        if (from <= c->from && c->to <= to)
+            c->dropped = true;
+    }
+    return false;
+}
 
 enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_manifest *mf,
                           const struct lt_matcher *mt,
@@ -95,7 +119,8 @@ static void on_match(void *ud, uint32_t lit_id, size_t from, size_t to)
         const struct lt_pattern *pat = lt_matcher_pattern(lk->mt, lit->first + i);
         if (lk->n_cands >= lk->max_cands)
             return;
-        if (!first_sighting(lk, pat->kind, value, pc))
+        if (inside_longer(lk, pc->seq, from, to, pat) ||
+            !first_sighting(lk, pat->kind, value, pc))
             continue;
         struct lt_span key = lt_span_cstr(pat->key);
         if ((int)pat->device != lk->device_idx && pat->device < lk->mf->n_devices) {
@@ -138,7 +163,11 @@ static void on_match(void *ud, uint32_t lit_id, size_t from, size_t to)
         c->len = lk->lines.len - off;
         c->kind = pat->kind;
         c->device = pat->device;
+        c->piece = pc->seq;
+        c->from = from;
+        c->to = to;
         c->coord = pat->coord;
+        c->dropped = false;
     }
 }
 
@@ -171,7 +200,8 @@ static bool coord_paired(const struct lt_leaks *lk, const struct lt_leak_cand *c
 {
     uint8_t want = c->coord == 'a' ? 'o' : 'a';
     for (uint32_t i = 0; i < lk->n_cands; i++)
-        if (lk->cands[i].coord == want && lk->cands[i].device == c->device)
+        if (lk->cands[i].coord == want && lk->cands[i].device == c->device &&
+            !lk->cands[i].dropped)
             return true;
     return false;
 }
@@ -212,7 +242,7 @@ void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
 
     for (uint32_t i = 0; i < lk->n_cands; i++) {
         const struct lt_leak_cand *c = &lk->cands[i];
-        if (c->coord && !coord_paired(lk, c))
+        if (c->dropped || (c->coord && !coord_paired(lk, c)))
             continue;
         cb(ud, c->kind, lk->lines.p + c->off, c->len);
     }
