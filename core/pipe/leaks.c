@@ -113,6 +113,11 @@ static void on_match(void *ud, uint32_t lit_id, size_t from, size_t to)
     const struct lt_literal *lit = lt_matcher_literal(lk->mt, lit_id);
     const struct lt_piece *pc = lk->piece;
     const struct lt_msg_ctx *ctx = lk->ctx;
+    /* a digest's base64 literal is unpadded; the value as sent keeps the
+       padding that follows it */
+    for (int k = 0; lit->bound == LT_BOUND_B64 && k < 2 && to < pc->data.len &&
+                    pc->data.p[to] == '='; k++)
+        to++;
     struct lt_span value = lt_span_make(pc->data.p + from, to - from);
 
     for (uint32_t i = 0; i < lit->count; i++) {
