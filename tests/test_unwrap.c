@@ -297,3 +297,164 @@ Test(unwrap, multipart_parts_by_name)
     cr_expect(has_line(&f, "body,multipart:note\thello\n"), "%s", f.log.p);
     fx_fini(&f);
 }
+
+/* ---- protobuf (the test's own encoder) ------------------------------- */
+
+static void pbw_varint(struct tb_buf *o, uint64_t v)
+{
+    while (v >= 0x80) {
+        tb_buf_u8(o, (uint8_t)(v | 0x80));
+        v >>= 7;
+    }
+    tb_buf_u8(o, (uint8_t)v);
+}
+static void pbw_int(struct tb_buf *o, uint32_t field, uint64_t v)
+{
+    pbw_varint(o, (uint64_t)field << 3);
+    pbw_varint(o, v);
+}
+static void pbw_bytes(struct tb_buf *o, uint32_t field, const void *p, size_t n)
+{
+    pbw_varint(o, (uint64_t)field << 3 | 2);
+    pbw_varint(o, n);
+    tb_buf_put(o, p, n);
+}
+static void pbw_str(struct tb_buf *o, uint32_t field, const char *s)
+{
+    pbw_bytes(o, field, s, strlen(s));
+}
+
+Test(unwrap, protobuf_in_gzip_is_split_into_leaves)
+{
+    /* app-measurement.com/a: gzip(Batch{ 1: Bundle{ 1: 1, 2: Event{...},
+       8: "android", 19: adid, 12: -420, fixed64 } }) */
+    struct tb_buf ev = { 0 }, bu = { 0 }, top = { 0 }, gz = { 0 };
+    pbw_str(&ev, 2, "_vs");
+    pbw_int(&ev, 3, 1588500003000ull);
+    pbw_int(&bu, 1, 1);
+    pbw_bytes(&bu, 2, ev.p, ev.len);
+    pbw_bytes(&bu, 2, ev.p, ev.len);
+    pbw_str(&bu, 8, "android");
+    pbw_int(&bu, 12, (uint64_t)(int64_t)-420);
+    pbw_str(&bu, 19, "38400000-8cf0-11bd-b23e-10b96e40000d");
+    pbw_varint(&bu, 40 << 3 | 1);
+    tb_buf_put(&bu, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+    pbw_bytes(&top, 1, bu.p, bu.len);
+    tb_compress(TB_GZIP, top.p, top.len, &gz);
+    struct fx f;
+    fx_init(&f);
+    fx_start(&f);
+    const char *log = run(&f, (const char *)gz.p, gz.len, LT_HINT_FORM);
+    char first[64];
+    snprintf(first, sizeof first, "body\t<%zu binary bytes>\n", gz.len);
+    const char *rest = log + strlen(first);
+    cr_expect_eq(strncmp(log, first, strlen(first)), 0, "%s", log);
+    cr_expect_str_eq(rest,
+                     "body,gzip,protobuf:1.1\t1\n"
+                     "body,gzip,protobuf:1.2.2\t_vs\n"
+                     "body,gzip,protobuf:1.2.3\t1588500003000\n"
+                     "body,gzip,protobuf:1.2.2\t_vs\n"
+                     "body,gzip,protobuf:1.2.3\t1588500003000\n"
+                     "body,gzip,protobuf:1.8\tandroid\n"
+                     "body,gzip,protobuf:1.12\t18446744073709551196\n"
+                     "body,gzip,protobuf:1.19\t38400000-8cf0-11bd-b23e-10b96e40000d\n",
+                     "%s", log);
+    cr_expect_eq(f.st.decode_steps[LT_STEP_GZIP], 1);
+    cr_expect_eq(f.st.decode_steps[LT_STEP_PROTOBUF], 1);
+    cr_expect_eq(f.st.depth_cap, 0);
+    fx_fini(&f);
+    tb_buf_release(&ev);
+    tb_buf_release(&bu);
+    tb_buf_release(&top);
+    tb_buf_release(&gz);
+}
+
+Test(unwrap, protobuf_string_leaves_decode_further)
+{
+    static const char json[] = "{\"x\":\"a1b2c3d4e5f60718\"}";
+    struct tb_buf enc = { 0 }, in = { 0 }, top = { 0 };
+    b64((const uint8_t *)json, strlen(json), &enc, false);
+    pbw_int(&in, 1, 7);
+    pbw_bytes(&in, 2, enc.p, enc.len);
+    pbw_bytes(&top, 1, in.p, in.len);
+    pbw_str(&top, 3, "plain");
+    struct fx f;
+    fx_init(&f);
+    fx_start(&f);
+    run(&f, (const char *)top.p, top.len, LT_HINT_NONE);
+    cr_expect(has_line(&f, "body,protobuf:1.2,base64,json:$.x\ta1b2c3d4e5f60718\n"), "%s", f.log.p);
+    cr_expect(has_line(&f, "body,protobuf:1.1\t7\n"), "%s", f.log.p);
+    cr_expect(has_line(&f, "body,protobuf:3\tplain\n"), "%s", f.log.p);
+    cr_expect(!has_line(&f, "body\t"), "%s", f.log.p); /* a container */
+    cr_expect_eq(f.n, 4, "%s", f.log.p);
+    cr_expect_eq(f.st.decode_steps[LT_STEP_PROTOBUF], 1);
+    cr_expect_eq(f.st.decode_steps[LT_STEP_BASE64], 1);
+    fx_fini(&f);
+    tb_buf_release(&enc);
+    tb_buf_release(&in);
+    tb_buf_release(&top);
+}
+
+Test(unwrap, protobuf_never_taken_from_text)
+{
+    /* { 1: 40 x 'x', 2: 5 } is well-formed and holds one control byte in
+       44: texty, so it stays a text piece */
+    struct tb_buf m = { 0 };
+    pbw_str(&m, 1, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    pbw_int(&m, 2, 5);
+    struct fx f;
+    fx_init(&f);
+    fx_start(&f);
+    run(&f, (const char *)m.p, m.len, LT_HINT_NONE);
+    cr_expect_eq(f.n, 1, "%s", f.log.p);
+    cr_expect_eq(f.st.decode_steps[LT_STEP_PROTOBUF], 0);
+    /* text that happens to tile into fields: "en-us" (field 12, fixed32) */
+    run(&f, "en-us", 5, LT_HINT_NONE);
+    cr_expect_str_eq((const char *)f.log.p, "body\ten-us\n");
+    cr_expect_eq(f.st.decode_steps[LT_STEP_PROTOBUF], 0);
+    fx_fini(&f);
+    tb_buf_release(&m);
+}
+
+Test(unwrap, protobuf_random_binary_rarely_taken)
+{
+    struct tb_rng r = tb_rng_seed(0xb175);
+    struct fx f;
+    fx_init(&f);
+    fx_start(&f);
+    uint8_t buf[512];
+    const int n_cases = 3000;
+    for (int i = 0; i < n_cases; i++) {
+        size_t n = 16 + tb_rng_below(&r, 497);
+        for (size_t k = 0; k < n; k++)
+            buf[k] = (uint8_t)tb_rng_next(&r);
+        run(&f, (const char *)buf, n, LT_HINT_NONE);
+    }
+    cr_expect_lt(f.st.decode_steps[LT_STEP_PROTOBUF] * 100, (uint64_t)n_cases,
+                 "%llu of %d", (unsigned long long)f.st.decode_steps[LT_STEP_PROTOBUF],
+                 n_cases);
+    fx_fini(&f);
+}
+
+Test(unwrap, protobuf_deep_nesting_is_capped)
+{
+    struct tb_buf cur = { 0 };
+    pbw_str(&cur, 3, "core-value");
+    pbw_int(&cur, 2, 1);
+    for (int i = 0; i < 200; i++) {
+        struct tb_buf next = { 0 };
+        pbw_bytes(&next, 1, cur.p, cur.len);
+        pbw_int(&next, 2, 1);
+        tb_buf_release(&cur);
+        cur = next;
+    }
+    struct fx f;
+    fx_init(&f);
+    fx_start(&f);
+    run(&f, (const char *)cur.p, cur.len, LT_HINT_NONE);
+    cr_expect_gt(f.st.depth_cap, 0);
+    cr_expect_gt(f.st.decode_steps[LT_STEP_PROTOBUF], 0);
+    cr_expect_leq(f.st.decode_steps[LT_STEP_PROTOBUF], f.lim.max_depth);
+    fx_fini(&f);
+    tb_buf_release(&cur);
+}

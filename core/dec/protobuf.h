@@ -70,8 +70,8 @@ struct lt_pb_leaf {
 typedef bool (*lt_pb_cb)(void *ud, const struct lt_pb_leaf *leaf);
 
 struct lt_pb_scratch {
-    uint8_t *buf;        /* caller memory for the path; (max_depth + 1) * 11
-                            bytes hold any path */
+    uint8_t *buf;        /* caller memory for the path; at least 10 bytes,
+                            (max_depth + 1) * 10 hold any path */
     size_t cap;
     uint32_t max_depth;  /* sub-messages nested deeper than this (the top
                             message is depth 0) are emitted as BYTES leaves
@@ -88,7 +88,8 @@ struct lt_pb_scratch {
  * The spans in *leaf are valid during the call only (path: in the scratch;
  * value: in src, or the walker's stack for varint text).
  * Returns LT_OK (also when cb stopped the walk); LT_E_MALFORMED (not a
- * message: no callback was made). A path that does not fit the scratch
+ * message: no callback was made); LT_E_LIMIT (a well-formed message but
+ * cap < 10: no callback was made). A path that would not fit the scratch
  * ends descent there, like max_depth. cb may be NULL: validation only.
  * Cost: O(n * depth) (each payload is checked once per enclosing level).
  */

@@ -29,6 +29,7 @@
 #include "json.h"
 #include "multipart.h"
 #include "percent.h"
+#include "protobuf.h"
 
 #define MIN_B64 8      /* shorter base64 is rarely a payload: words, ids */
 #define MIN_HEX 16     /* 8 bytes: shorter hex is mostly ids and counters */
@@ -280,6 +281,64 @@ static bool try_form(struct walk *w, struct lt_span data, size_t chain_len,
     return true;
 }
 
+struct pb_ctx {
+    struct walk *w;
+    size_t chain_len;
+    uint32_t layers;
+    bool deep;
+};
+
+/* Length-delimited leaves (strings, bytes) are visited like JSON strings;
+   varints are emitted as their decimal text like JSON numbers; fixed32/64
+   are skipped (doubles and timestamps: nothing a detector reads as text). */
+static bool on_pb_leaf(void *ud, const struct lt_pb_leaf *leaf)
+{
+    struct pb_ctx *c = ud;
+    struct walk *w = c->w;
+    if (leaf->kind == LT_PB_FIXED32 || leaf->kind == LT_PB_FIXED64)
+        return true;
+    if (!pieces_left(w))
+        return false;
+    w->chain[c->chain_len].kind = LT_STEP_PROTOBUF;
+    w->chain[c->chain_len].name = leaf->path;
+    c->deep |= leaf->deep;
+    struct lt_span none = { NULL, 0 };
+    if (leaf->kind == LT_PB_VARINT)
+        emit(w, leaf->value, c->chain_len + 1, leaf->field);
+    else if (leaf->value.len)
+        visit(w, leaf->value, c->chain_len + 1, leaf->field, LT_HINT_NONE,
+              none, c->layers + 1);
+    return true;
+}
+
+/* A protobuf message: binary bytes only (text never gets past the first
+   keys of lt_pb_plausible, and texty bytes are read as text even when they
+   parse), and not a gzip or zstd stream (their magic is no message;
+   zlib's 0x78 is field 15, and a real zlib stream does not tile into
+   fields). Tried before the piece would be emitted and before the raw
+   deflate / brotli trials, which only accept text output. */
+static bool try_protobuf(struct walk *w, struct lt_span data, size_t chain_len,
+                         uint32_t layers)
+{
+    struct lt_unwrap *u = w->u;
+    const enum magic m = sniff_magic(data.p, data.len);
+    if (m == MAGIC_GZIP || m == MAGIC_ZSTD ||
+        !lt_pb_plausible(data.p, data.len) || is_texty(data.p, data.len))
+        return false;
+    size_t mark = u->top;
+    size_t want = 10 * (LT_PB_DEPTH_MAX + 1);
+    struct lt_pb_scratch s = { lt_unwrap_push(u, want), want, 32 };
+    if (!s.buf)
+        return false;
+    struct pb_ctx c = { w, chain_len, layers, false };
+    u->st->decode_steps[LT_STEP_PROTOBUF]++;
+    enum lt_err e = lt_pb_walk(data.p, data.len, &s, on_pb_leaf, &c);
+    u->top = mark;
+    if (c.deep)
+        u->st->depth_cap++;
+    return e == LT_OK; /* plausible: it is well-formed */
+}
+
 /* A multipart body declared by the caller, or one that starts with its own
    delimiter line ("--boundary\r\n"). */
 static bool try_multipart(struct walk *w, struct lt_span data, size_t chain_len,
@@ -433,7 +492,8 @@ static void visit(struct walk *w, struct lt_span data, size_t chain_len,
     if (hint != LT_HINT_OPAQUE && !deep) {
         if (try_json(w, data, chain_len, hint, layers) ||
             try_multipart(w, data, chain_len, hint, boundary, layers) ||
-            try_form(w, data, chain_len, hint, layers))
+            try_form(w, data, chain_len, hint, layers) ||
+            try_protobuf(w, data, chain_len, layers))
             return;
     }
     emit(w, data, chain_len, field);
@@ -445,7 +505,8 @@ static void visit(struct walk *w, struct lt_span data, size_t chain_len,
         if (sniff_magic(data.p, data.len) != MAGIC_NONE ||
             lt_json_plausible(data.p, data.len, false) ||
             lt_b64_plausible(data.p, data.len, MIN_B64, &url) ||
-            lt_pct_plausible(data.p, data.len))
+            lt_pct_plausible(data.p, data.len) ||
+            lt_pb_plausible(data.p, data.len))
             u->st->depth_cap++;
         return;
     }
