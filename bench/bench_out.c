@@ -19,22 +19,12 @@
 #include "core/out/record.h"
 #include "core/out/zframe.h"
 #include "tb_buf.h"
+#include "bench_util.h"
 
 #define FRAME_BYTES ((size_t)8 << 20)
 #define N_SPECS 4096
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 struct spec {
     struct lt_record r;

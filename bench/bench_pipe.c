@@ -20,19 +20,9 @@
 #include "core/io/input.h"
 #include "core/pipe/pipe.h"
 #include "gen.h"
+#include "bench_util.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double read_only(const char *path, uint64_t *bytes)
 {

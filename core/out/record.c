@@ -165,17 +165,6 @@ put(struct lt_buf *b, const void *s, size_t n)
     return LT_OK;
 }
 
-/* A decimal number. */
-static enum lt_err u64(struct lt_buf *b, uint64_t v)
-{
-    char tmp[20];
-    size_t k = sizeof tmp;
-    do {
-        tmp[--k] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return put(b, tmp + k, sizeof tmp - k);
-}
 
 /* Punctuation and field names: ,"name": */
 #define KEY(lit) put(b, lit, sizeof lit - 1)
@@ -256,16 +245,16 @@ enum lt_err lt_record_write(struct lt_buf *b, const struct lt_record *r,
     TRY(KEY(",\"capture\":"));
     TRY(lt_jsonw_str(b, r->capture));
     TRY(KEY(",\"frame\":"));
-    TRY(u64(b, r->frame));
+    TRY(lt_jsonw_u64(b, r->frame));
     if (r->has_flow) {
         TRY(KEY(",\"src_ip\":"));
         TRY(ip(b, r->ip_version, r->src_ip));
         TRY(KEY(",\"src_port\":"));
-        TRY(u64(b, r->src_port));
+        TRY(lt_jsonw_u64(b, r->src_port));
         TRY(KEY(",\"dest_ip\":"));
         TRY(ip(b, r->ip_version, r->dest_ip));
         TRY(KEY(",\"dest_port\":"));
-        TRY(u64(b, r->dest_port));
+        TRY(lt_jsonw_u64(b, r->dest_port));
         TRY(KEY(",\"proto\":"));
         TRY(cstr(b, r->proto));
     }
