@@ -54,7 +54,8 @@ static const char usage_text[] =
     "      --max-decoded SIZE     decompressed bytes per body (32M)\n"
     "      --max-ratio N          decompressed/compressed bytes (1000)\n"
     "      --max-msg-decoded SIZE bytes decoded from one message's fields (64M)\n"
-    "      --max-pieces N         decoded pieces of one message (100000)\n";
+    "      --max-pieces N         decoded pieces of one message (100000)\n"
+    "      --max-har SIZE         a HAR file, read whole into memory (512M)\n";
 
 enum {
     OPT_SHARD = 256, OPT_VALUES, OPT_MAX_DEPTH, OPT_PROGRESS, OPT_REQUESTS,
@@ -81,6 +82,7 @@ static const struct {
     { "max-ratio", offsetof(struct lt_limits, max_ratio), 0, 1 },
     { "max-msg-decoded", offsetof(struct lt_limits, max_msg_decoded), 1, 4096 },
     { "max-pieces", offsetof(struct lt_limits, max_pieces), 0, 1 },
+    { "max-har", offsetof(struct lt_limits, max_har), 1, 4096 },
 };
 #define N_CAPS (sizeof caps / sizeof caps[0])
 

@@ -10,6 +10,7 @@
 #include "core/base/buf.h"
 #include "core/conf/assign.h"
 #include "core/io/outfile.h"
+#include "core/match/browsing.h"
 #include "core/match/matcher.h"
 #include "core/out/tsv.h"
 #include "core/out/zframe.h"
@@ -238,6 +239,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     struct lt_outfile requests;
     struct run_ctx c = { .s = s, .write_err = LT_OK };
     struct lt_matcher *mt = NULL;
+    struct lt_browsing *browsing = NULL;
     struct lt_pipe *p = NULL;
     enum lt_err e = LT_OK;
 
@@ -272,7 +274,13 @@ enum lt_err lt_scan_run(struct lt_scan *s)
 
     progress_init(&c.prog, s);
     struct lt_pipe_hooks hooks = { &c, on_request, on_warn, on_leak };
-    struct lt_pipe_cfg cfg = { &o->lim, s->manifest, mt, o->values };
+    browsing = lt_browsing_new();
+    if (!browsing) {
+        snprintf(s->msg, sizeof s->msg, "out of memory setting up the detectors");
+        e = LT_E_NOMEM;
+        goto out;
+    }
+    struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing }, o->values };
     c.z = lt_zframe_new(3);
     p = c.z ? lt_pipe_new(&cfg, &hooks) : NULL;
     if (!p) {
@@ -313,6 +321,7 @@ out:
     lt_pipe_free(p);
     lt_zframe_free(c.z);
     lt_matcher_free(mt);
+    lt_browsing_free(browsing);
     if (c.requests) {
         if (e == LT_OK) {
             e = lt_outfile_commit(&requests);

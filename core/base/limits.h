@@ -29,6 +29,7 @@ struct lt_limits {
     uint32_t max_depth;         /* decoding layers below a field (--max-depth) */
     uint32_t max_msg_decoded;   /* bytes decoded from one message's fields */
     uint32_t max_pieces;        /* decoded pieces of one message */
+    uint32_t max_har;           /* a HAR document (held whole in memory) */
 };
 
 #define LT_DEFAULT_MAX_RECORD       (16u << 20)
@@ -45,6 +46,7 @@ struct lt_limits {
 #define LT_DEFAULT_MAX_DEPTH        8u
 #define LT_DEFAULT_MAX_MSG_DECODED  (64u << 20)
 #define LT_DEFAULT_MAX_PIECES       100000u
+#define LT_DEFAULT_MAX_HAR          (512u << 20)
 
 static inline struct lt_limits lt_limits_default(void)
 {
@@ -63,6 +65,7 @@ static inline struct lt_limits lt_limits_default(void)
         .max_depth = LT_DEFAULT_MAX_DEPTH,
         .max_msg_decoded = LT_DEFAULT_MAX_MSG_DECODED,
         .max_pieces = LT_DEFAULT_MAX_PIECES,
+        .max_har = LT_DEFAULT_MAX_HAR,
     };
     return l;
 }

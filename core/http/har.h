@@ -33,6 +33,15 @@ typedef void (*lt_har_cb)(void *ud, const struct lt_har_entry *e);
  * scratch_cap bytes) holds decoded strings; an entry that does not fit is
  * skipped and counted in *n_skipped. Returns LT_OK; LT_E_MALFORMED (not
  * HAR: msg says where, e.g. "no log.entries array"); LT_E_LIMIT.
+ * The whole document is validated first: on any error no callback was
+ * made. *n_skipped is set (not added to) to the number of log.entries
+ * elements not emitted: not objects, no request object or string url, or
+ * too large for the scratch. The spans point into p, into scratch, or to
+ * static literals ("HTTP/1.1" when httpVersion is missing, "Cookie" and
+ * "Content-Type" for headers made from cookies[] and postData.mimeType,
+ * "/" for a URL without a path); see har.c for the field mapping. cb,
+ * n_skipped and msg may be NULL. LT_E_LIMIT: JSON nested deeper than 1024
+ * levels. Two passes over p, no allocation, under 1 KiB of stack.
  */
 enum lt_err lt_har_parse(const uint8_t *p, size_t n, uint8_t *scratch,
                          size_t scratch_cap, lt_har_cb cb, void *ud,

@@ -39,6 +39,9 @@ struct lt_url_hit {
     struct lt_span url;      /* the URL, unescaped (in scratch) */
     struct lt_span search;   /* the decoded search term (in scratch), or
                                 empty when the URL is not a search */
+    bool truncated;          /* url was cut at scratch_cap (from/to still
+                                span the whole URL); search is then empty
+                                unless it fit whole in the rest */
 };
 
 typedef void (*lt_url_cb)(void *ud, const struct lt_url_hit *h);
@@ -48,6 +51,15 @@ typedef void (*lt_url_cb)(void *ud, const struct lt_url_hit *h);
  * domain differs from request_domain (as from lt_browsing_domain). scratch
  * (scratch_cap bytes, caller memory) holds unescaped URLs and search terms
  * for the callback. Pure apart from libpsl lookups (thread-safe).
+ * Hits come in order of position, one callback each; h and the scratch
+ * bytes it points to are valid only during the callback.
+ * A URL longer than scratch_cap is reported cut to scratch_cap bytes
+ * (h->truncated) when its host lies inside the cut, else skipped; a search
+ * term that does not fit whole in the scratch left after the URL is not
+ * reported (search empty). A URL whose host is empty or longer than 253
+ * bytes is skipped. After a first-party URL the scan goes on inside it
+ * (a third-party URL nested in its query is found); after a reported one,
+ * at its end. An empty request_domain makes every URL third-party.
  */
 void lt_browsing_scan(const struct lt_browsing *b, struct lt_span data,
                       struct lt_span request_domain, uint8_t *scratch,

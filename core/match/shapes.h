@@ -8,17 +8,25 @@
  *          digits) only in a field named like an IMEI
  *   imsi   15 digits whose MCC is a real one (table shipped as data)
  *   iccid  19-20 digits starting 89, Luhn
- *   meid   14 hex digits (in a field named like meid / device id)
+ *   meid   14 hex digits with a letter and a regional code A0-FF, or any
+ *          14 hex digits in a field named like meid
  *   mac, bssid  six octets (':' '-' '.' or none), not broadcast, not all
  *          zero, not 02:00:00:00:00:00, in a field named mac / bssid / wifi
- *   adid   a UUID, not version 4-less... (see shapes.c), in a field named
- *          like adid / gaid / aaid / idfa / oaid / advertising_id
+ *   adid   a UUID (8-4-4-4-12 or 32 hex digits) of any RFC 4122/9562
+ *          version 1-8 with the RFC variant bits (so the all-zero UUID is
+ *          not one), in a field named like adid / gaid / aaid / idfa /
+ *          oaid / advertising_id
  *   android_id  16 hex in a field named like android_id / device_id
  *   email  address syntax with a real public suffix (libpsl)
- *   phone  E.164 in a field named like phone / msisdn / tel / mobile
+ *   phone  E.164 ('+', 7-15 digits, display separators allowed) in a field
+ *          named like phone / msisdn / tel / mobile; bare digits in msisdn
  *   location  a latitude or longitude field (lat/latitude/$latitude,
  *          lon/lng/long/longitude) whose value is in range, as a decimal or
- *          an integer scaled by 1e6 or 1e7; the caller pairs them
+ *          an integer scaled by 1e6 or 1e7; the caller pairs them. A field
+ *          named for both ("latlng", "ll") gives its first two numbers.
+ * Field-gated kinds also take a key written just before the value inside
+ * the piece ("mac=...", "\"gaid\":\"...\""). IMEI, IMSI, ICCID, e-mail and a
+ * lettered MEID need no field name. One kind per value.
  */
 #ifndef LT_MATCH_SHAPES_H
 #define LT_MATCH_SHAPES_H

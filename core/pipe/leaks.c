@@ -9,7 +9,8 @@
 
 #define MAX_CANDS 4096          /* records held per message */
 #define SEEN_SLOTS 8192         /* dedup table: power of two */
-#define MAX_LINE (1u << 20)     /* one record line */
+#define URL_SCRATCH (64u << 10) /* unescaped URL + search term */
+#define NO_DEVICE UINT32_MAX    /* a record of no manifest device */
 
 struct lt_leak_cand {
     size_t off, len;            /* the line in lk->lines */
@@ -42,14 +43,16 @@ static bool inside_longer(struct lt_leaks *lk, uint32_t piece, size_t from,
     return false;
 }
 
-enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_manifest *mf,
-                          const struct lt_matcher *mt,
+enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_detectors *det,
                           const struct lt_limits *lim, struct lt_stats *st,
                           enum lt_values_mode values)
 {
+    static const struct lt_manifest no_manifest;
     memset(lk, 0, sizeof *lk);
-    lk->mf = mf;
-    lk->mt = mt;
+    lk->det = *det;
+    lk->mf = det->mf ? det->mf : &no_manifest;
+    lk->mt = det->mt && lt_matcher_n_literals(det->mt) ? det->mt : NULL;
+    const struct lt_matcher *mt = lk->mt;
     lk->st = st;
     lk->values = values;
     lk->max_cands = MAX_CANDS;
@@ -61,7 +64,8 @@ enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_manifest *mf,
     lk->seen = lt_calloc(SEEN_SLOTS, sizeof *lk->seen);
     if (mt)
         lk->ms = lt_match_scratch_new(mt);
-    if (!lk->cands || !lk->seen || (mt && !lk->ms) ||
+    lk->url_scratch = lt_malloc(URL_SCRATCH);
+    if (!lk->cands || !lk->seen || (mt && !lk->ms) || !lk->url_scratch ||
         lt_unwrap_init(&lk->unwrap, lim, st) != LT_OK) {
         lt_leaks_release(lk);
         return LT_E_NOMEM;
@@ -72,6 +76,7 @@ enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_manifest *mf,
 void lt_leaks_release(struct lt_leaks *lk)
 {
     lt_match_scratch_free(lk->ms);
+    lt_free(lk->url_scratch);
     lt_unwrap_release(&lk->unwrap);
     lt_free(lk->cands);
     lt_free(lk->seen);
@@ -107,12 +112,60 @@ static bool first_sighting(struct lt_leaks *lk, const char *kind,
     }
 }
 
+/* Write the record of a finding in the current piece as a candidate of
+   the message. */
+static void add_record(struct lt_leaks *lk, const char *kind,
+                       const char *detector, struct lt_span key,
+                       const char *variant, struct lt_span value,
+                       uint32_t device, uint8_t coord, size_t from, size_t to)
+{
+    const struct lt_piece *pc = lk->piece;
+    const struct lt_msg_ctx *ctx = lk->ctx;
+    if (lk->n_cands >= lk->max_cands)
+        return;
+    struct lt_record r = {
+        .ts_ns = ctx->ts_ns,
+        .device = lt_span_cstr(lk->device),
+        .capture = lt_span_cstr(ctx->capture),
+        .frame = ctx->frame,
+        .has_flow = ctx->has_flow,
+        .ip_version = ctx->ip_version,
+        .src_ip = ctx->src_ip,
+        .dest_ip = ctx->dst_ip,
+        .src_port = ctx->src_port,
+        .dest_port = ctx->dst_port,
+        .proto = "tcp",
+        .host = lk->host,
+        .method = lk->req->method,
+        .url = lt_span_make(lk->url.p, lk->url.len),
+        .kind = kind,
+        .detector = detector,
+        .key = key,
+        .variant = variant,
+        .chain = pc->chain,
+        .chain_len = pc->chain_len,
+        .value = value,
+    };
+    size_t off = lk->lines.len;
+    if (lt_record_write(&lk->lines, &r, lk->values) != LT_OK)
+        return; /* over the message's cap */
+    struct lt_leak_cand *c = &lk->cands[lk->n_cands++];
+    c->off = off;
+    c->len = lk->lines.len - off;
+    c->kind = kind;
+    c->device = device;
+    c->piece = pc->seq;
+    c->from = from;
+    c->to = to;
+    c->coord = coord;
+    c->dropped = false;
+}
+
 static void on_match(void *ud, uint32_t lit_id, size_t from, size_t to)
 {
     struct lt_leaks *lk = ud;
     const struct lt_literal *lit = lt_matcher_literal(lk->mt, lit_id);
     const struct lt_piece *pc = lk->piece;
-    const struct lt_msg_ctx *ctx = lk->ctx;
     /* a digest's base64 literal is unpadded; the value as sent keeps the
        padding that follows it */
     for (int k = 0; lit->bound == LT_BOUND_B64 && k < 2 && to < pc->data.len &&
@@ -137,50 +190,41 @@ static void on_match(void *ud, uint32_t lit_id, size_t from, size_t to)
                 continue;
             key = lt_span_make(lk->keybuf.p, lk->keybuf.len);
         }
-        struct lt_record r = {
-            .ts_ns = ctx->ts_ns,
-            .device = lt_span_cstr(lk->device),
-            .capture = lt_span_cstr(ctx->capture),
-            .frame = ctx->frame,
-            .has_flow = true,
-            .ip_version = ctx->ip_version,
-            .src_ip = ctx->src_ip,
-            .dest_ip = ctx->dst_ip,
-            .src_port = ctx->src_port,
-            .dest_port = ctx->dst_port,
-            .proto = "tcp",
-            .host = lk->host,
-            .method = lk->req->method,
-            .url = lt_span_make(lk->url.p, lk->url.len),
-            .kind = pat->kind,
-            .detector = "identifier",
-            .key = key,
-            .variant = pat->variant,
-            .chain = pc->chain,
-            .chain_len = pc->chain_len,
-            .value = value,
-        };
-        size_t off = lk->lines.len;
-        if (lt_record_write(&lk->lines, &r, lk->values) != LT_OK)
-            continue; /* over the message's cap: counted below as lost */
-        struct lt_leak_cand *c = &lk->cands[lk->n_cands++];
-        c->off = off;
-        c->len = lk->lines.len - off;
-        c->kind = pat->kind;
-        c->device = pat->device;
-        c->piece = pc->seq;
-        c->from = from;
-        c->to = to;
-        c->coord = pat->coord;
-        c->dropped = false;
+        add_record(lk, pat->kind, "identifier", key, pat->variant, value,
+                   pat->device, pat->coord, from, to);
     }
+}
+
+static void on_url(void *ud, const struct lt_url_hit *h)
+{
+    struct lt_leaks *lk = ud;
+    const struct lt_piece *pc = lk->piece;
+    struct lt_span key = pc->field.len ? pc->field : lt_span_make(NULL, 0);
+    if (first_sighting(lk, "browsing_url", h->url, pc))
+        add_record(lk, "browsing_url", "browsing", key, "exact", h->url,
+                   NO_DEVICE, 0, h->from, h->to);
+    if (h->search.len && first_sighting(lk, "search_query", h->search, pc))
+        add_record(lk, "search_query", "browsing", key, "exact", h->search,
+                   NO_DEVICE, 0, h->from, h->to);
+}
+
+/* Browsers send the page a request comes from in these by design. */
+static bool browsing_exempt(const struct lt_piece *pc)
+{
+    return pc->chain_len && pc->chain[0].kind == LT_STEP_HEADER &&
+           (lt_span_ieq_cstr(pc->chain[0].name, "referer") ||
+            lt_span_ieq_cstr(pc->chain[0].name, "origin"));
 }
 
 static void on_piece(void *ud, const struct lt_piece *pc)
 {
     struct lt_leaks *lk = ud;
     lk->piece = pc;
-    lt_matcher_scan(lk->mt, lk->ms, pc->data.p, pc->data.len, on_match, lk);
+    if (lk->mt)
+        lt_matcher_scan(lk->mt, lk->ms, pc->data.p, pc->data.len, on_match, lk);
+    if (lk->det.browsing && !browsing_exempt(pc))
+        lt_browsing_scan(lk->det.browsing, pc->data, lk->req_domain_span,
+                         lk->url_scratch, URL_SCRATCH, on_url, lk);
 }
 
 /* Full URL of the request: absolute-form targets as they are, else
@@ -215,7 +259,7 @@ void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
                    const struct lt_http_request *req, const char *device,
                    lt_leak_cb cb, void *ud)
 {
-    if (!lk->mt || lt_matcher_n_literals(lk->mt) == 0)
+    if (!lk->mt && !lk->det.browsing)
         return;
     char ipbuf[64];
     lk->ctx = ctx;
@@ -226,7 +270,7 @@ void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
         if (!strcmp(lk->mf->devices[i].id, device))
             lk->device_idx = (int)i;
     lk->host = req->host;
-    if (!lk->host.len) { /* no Host header: the server's address */
+    if (!lk->host.len && ctx->has_flow) { /* no Host: the server's address */
         size_t n = lt_record_ip(ctx->ip_version, ctx->dst_ip, ipbuf + 1);
         if (ctx->ip_version == 6) { /* a URL's host: [v6] */
             ipbuf[0] = '[';
@@ -237,6 +281,10 @@ void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
         }
     }
     build_url(lk, req);
+    lk->req_domain_span = lt_span_make(lk->req_domain, 0);
+    if (lk->det.browsing)
+        lk->req_domain_span.len = lt_browsing_domain(
+            lk->det.browsing, lk->host, lk->req_domain, sizeof lk->req_domain);
     lt_buf_reset(&lk->lines);
     lk->n_cands = 0;
     lk->n_seen = 0;

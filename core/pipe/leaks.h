@@ -3,8 +3,11 @@
  * leaks.h - one message in, its leak records out (pipe layer: http/pieces
  * → dec/unwrap → match → out/record).
  *
- * Every decoded piece of the message is scanned for every identifier of
- * every device of the manifest. A match becomes a record (SPEC §4):
+ * Every decoded piece of the message goes through every detector: the
+ * identifiers of every device of the manifest (detector "identifier") and
+ * URLs and searches of other sites (detector "browsing"; not in the
+ * Referer and Origin headers, which browsers send by design). An
+ * identifier match becomes a record (SPEC §4):
  * `device` is the device whose capture this is; `key` is the manifest key
  * when the identifier is that device's own, and "<key>@<device id>" when it
  * belongs to another device of the manifest (a shared account, a phone
@@ -26,14 +29,17 @@
 #include "../conf/manifest.h"
 #include "../dec/unwrap.h"
 #include "../http/http1.h"
+#include "../match/browsing.h"
 #include "../match/matcher.h"
 #include "../out/record.h"
 
 /* Where and when a message was seen. Borrowed for the call. */
 struct lt_msg_ctx {
     const char *capture;       /* the file's display name (relative path) */
-    uint64_t frame;            /* 1-based packet that completed the message */
+    uint64_t frame;            /* 1-based packet that completed the message
+                                  (HAR: the 1-based entry) */
     int64_t ts_ns;             /* its capture time */
+    bool has_flow;             /* false for HAR: no addresses or ports */
     uint8_t ip_version;        /* 4 or 6 */
     const uint8_t *src_ip;     /* sender of the message (16 bytes) */
     const uint8_t *dst_ip;
@@ -46,10 +52,21 @@ typedef void (*lt_leak_cb)(void *ud, const char *kind, const uint8_t *line,
 
 struct lt_leak_cand;  /* a record waiting for the end of its message */
 
+/* The detectors of a run, shared read-only by all threads. NULL: off. */
+struct lt_detectors {
+    const struct lt_manifest *mf;     /* identifiers' devices (may be empty) */
+    const struct lt_matcher *mt;      /* detector "identifier" */
+    const struct lt_browsing *browsing; /* detector "browsing" */
+};
+
 struct lt_leaks {
-    const struct lt_manifest *mf;     /* borrowed; may have no devices */
-    const struct lt_matcher *mt;      /* borrowed; NULL: nothing to match */
+    struct lt_detectors det;
+    const struct lt_manifest *mf;     /* det.mf, or an empty manifest */
+    const struct lt_matcher *mt;      /* det.mt */
     struct lt_match_scratch *ms;      /* owned */
+    uint8_t *url_scratch;             /* owned: unescaped URLs, search terms */
+    char req_domain[256];             /* registrable domain of the host */
+    struct lt_span req_domain_span;
     enum lt_values_mode values;
     struct lt_unwrap unwrap;          /* owned */
     struct lt_buf lines;              /* the message's candidate lines */
@@ -69,9 +86,9 @@ struct lt_leaks {
     struct lt_stats *st;
 };
 
-/* LT_OK or LT_E_NOMEM. mf, mt, lim, st borrowed for the object's life. */
-enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_manifest *mf,
-                          const struct lt_matcher *mt,
+/* LT_OK or LT_E_NOMEM. det's pointees, lim, st borrowed for the object's
+   life (det itself is copied). */
+enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_detectors *det,
                           const struct lt_limits *lim, struct lt_stats *st,
                           enum lt_values_mode values);
 void lt_leaks_release(struct lt_leaks *lk);

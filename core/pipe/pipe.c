@@ -18,6 +18,7 @@
 #include "../base/alloc.h"
 #include "../flow/flow.h"
 #include "../fmt/decode.h"
+#include "../http/har.h"
 
 #define LT_PIPE_READ (4u << 20)    /* bytes asked of the input per refill */
 #define LT_PIPE_SNIFF 4096u        /* bytes wanted before sniffing the format */
@@ -89,6 +90,7 @@ static void on_request(void *ud, const struct lt_http_request *req)
         .capture = p->name,
         .frame = p->cur_meta->frame,
         .ts_ns = p->cur_meta->ts_ns,
+        .has_flow = true,
         .ip_version = f->ip_version,
         .src_ip = f->addr[d],
         .dst_ip = f->addr[!d],
@@ -169,7 +171,6 @@ static void on_close(void *ud, struct lt_flow *f)
 struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
                             const struct lt_pipe_hooks *hooks)
 {
-    static const struct lt_manifest no_manifest;
     struct lt_pipe *p = lt_calloc(1, sizeof *p);
     if (!p)
         return NULL;
@@ -187,8 +188,7 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
     }
     p->flows = lt_flow_table_new(&p->lim, &p->st, &cb);
     if (!p->flows ||
-        lt_leaks_init(&p->leaks, cfg->manifest ? cfg->manifest : &no_manifest,
-                      cfg->matcher, &p->lim, &p->st, cfg->values) != LT_OK) {
+        lt_leaks_init(&p->leaks, &cfg->det, &p->lim, &p->st, cfg->values) != LT_OK) {
         lt_flow_table_free(p->flows);
         lt_http_ctx_release(&p->http);
         lt_free(p->win);
@@ -313,6 +313,88 @@ static enum lt_err run_capture(struct lt_pipe *p, struct lt_input *in,
     return LT_OK;
 }
 
+static void on_har_entry(void *ud, const struct lt_har_entry *e)
+{
+    struct lt_pipe *p = ud;
+    struct lt_msg_ctx ctx = {
+        .capture = p->name,
+        .frame = e->index,
+        .ts_ns = e->ts_ns,
+        .has_flow = false,
+    };
+    p->st.requests++;
+    if (p->hooks.request)
+        p->hooks.request(p->hooks.ud, &ctx, &e->req);
+    if (p->hooks.leak)
+        lt_leaks_http(&p->leaks, &ctx, &e->req, p->device, p->hooks.leak,
+                      p->hooks.ud);
+}
+
+/* A HAR file: the whole document in memory (at most lim->max_har bytes),
+   then every entry through the same decoders as a captured request. The
+   window holds the first `have` bytes already. */
+static enum lt_err run_har(struct lt_pipe *p, struct lt_input *in, size_t have)
+{
+    struct lt_buf doc, scratch;
+    enum lt_err e = LT_OK;
+    lt_buf_init(&doc, p->lim.max_har);
+    lt_buf_init(&scratch, (size_t)p->lim.max_har + (1u << 20));
+    if (lt_buf_append(&doc, p->win, have) != LT_OK)
+        e = LT_E_LIMIT;
+    while (e == LT_OK) {
+        size_t got = 0, want = doc.max - doc.len;
+        if (want == 0) {
+            e = LT_E_LIMIT;
+            break;
+        }
+        if (want > (1u << 20))
+            want = 1u << 20;
+        if ((e = lt_buf_reserve(&doc, want)) != LT_OK)
+            break;
+        enum lt_err re = lt_input_read(in, doc.p + doc.len, want, &got);
+        doc.len += got;
+        if (re == LT_END)
+            break;
+        if (re != LT_OK) {
+            input_failed(p, in, re);
+            goto out;
+        }
+    }
+    if (e != LT_OK) {
+        p->res->status = LT_FILE_ERROR;
+        snprintf(p->res->error, sizeof p->res->error,
+                 "har: '%s' is larger than --max-har (%u bytes)", p->name,
+                 p->lim.max_har);
+        e = e == LT_E_NOMEM ? e : LT_OK;
+        goto out;
+    }
+    /* strings of one entry are decoded into scratch: the document's size
+       bounds them */
+    if ((e = lt_buf_reserve(&scratch, doc.len + 65536)) != LT_OK) {
+        e = e == LT_E_NOMEM ? e : LT_OK;
+        goto out;
+    }
+    uint64_t skipped = 0;
+    char msg[256] = "";
+    enum lt_err he = lt_har_parse(doc.p, doc.len, scratch.p, scratch.cap,
+                                  on_har_entry, p, &skipped, msg, sizeof msg);
+    if (he != LT_OK) {
+        p->res->status = LT_FILE_ERROR;
+        snprintf(p->res->error, sizeof p->res->error, "har: %s in '%s'",
+                 msg[0] ? msg : lt_err_str(he), p->name);
+        if (p->hooks.warn)
+            p->hooks.warn(p->hooks.ud, p->res->error);
+    } else if (skipped) {
+        pipe_warn(p, "har: %llu entries without a usable request skipped in '%s'",
+                  (unsigned long long)skipped, p->name);
+    }
+    e = LT_OK;
+out:
+    lt_buf_release(&doc);
+    lt_buf_release(&scratch);
+    return e;
+}
+
 enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
                              const char *name, const char *device,
                              int skip_unknown, struct lt_file_result *res)
@@ -349,10 +431,7 @@ enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
             e = run_capture(p, &in, start, end, res->fmt);
             break;
         case LT_CAP_HAR:
-            /* TODO(har): HAR entries go through the same decoders (issue 4) */
-            res->status = LT_FILE_SKIPPED;
-            snprintf(res->error, sizeof res->error,
-                     "HAR input is not read yet: '%s' skipped", name);
+            e = run_har(p, &in, end);
             break;
         case LT_CAP_UNKNOWN:
             res->status = skip_unknown ? LT_FILE_SKIPPED : LT_FILE_ERROR;

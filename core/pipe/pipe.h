@@ -40,8 +40,7 @@ struct lt_pipe_hooks {
 /* What every file of a run shares. All borrowed for the pipe's life. */
 struct lt_pipe_cfg {
     const struct lt_limits *lim;
-    const struct lt_manifest *manifest;  /* NULL: no manifest */
-    const struct lt_matcher *matcher;    /* NULL: no identifiers to match */
+    struct lt_detectors det;             /* each NULL when off */
     enum lt_values_mode values;
 };
 
@@ -72,7 +71,8 @@ void lt_pipe_free(struct lt_pipe *p); /* NULL does nothing */
 
 /*
  * lt_pipe_run_file() - read path (shown as name in messages and records),
- * a capture of device, to its end. skip_unknown: a file of no known format is LT_FILE_SKIPPED
+ * a capture or HAR file of device, to its end. A HAR document is held in
+ * memory whole: larger than lim->max_har, it is an error of that file. skip_unknown: a file of no known format is LT_FILE_SKIPPED
  * (found in a directory walk) instead of LT_FILE_ERROR (named by the user).
  * Bad input never stops the run: it is counted and described in *res.
  * Returns LT_OK, or an ENV-class error (LT_E_NOMEM) that cmd/ may treat as
