@@ -134,6 +134,47 @@ static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
         c->write_err = flush_records(c);
 }
 
+/* Add a finished flow to its device's destinations. */
+static void on_flow(void *ud, const struct lt_flow_summary *fs)
+{
+    struct run_ctx *c = ud;
+    struct lt_scan_device *dev = c->dev;
+    char addr[48];
+    lt_record_ip(fs->ip_version, fs->addr, addr);
+    const char *host = fs->host[0] ? fs->host : addr;
+    size_t i = 0;
+    while (i < dev->n_dests && strcmp(dev->dests[i].host, host) &&
+           strcmp(dev->dests[i].host, "(other)"))
+        i++;
+    if (i == dev->n_dests) {
+        if (dev->n_dests == dev->dests_cap) {
+            size_t ncap = dev->dests_cap ? dev->dests_cap * 2 : 16;
+            struct lt_dest *nv = realloc(dev->dests, ncap * sizeof *nv);
+            if (!nv)
+                return; /* summary detail only: not worth failing the run */
+            dev->dests = nv;
+            dev->dests_cap = ncap;
+        }
+        struct lt_dest *d = &dev->dests[dev->n_dests];
+        memset(d, 0, sizeof *d);
+        d->host = strdup(dev->n_dests + 1 >= LT_DESTS_MAX ? "(other)" : host);
+        if (!d->host)
+            return;
+        dev->n_dests++;
+    }
+    struct lt_dest *d = &dev->dests[i];
+    d->flows++;
+    d->bytes_sent += fs->bytes_sent;
+    d->leaks += fs->leaks;
+    d->clear |= fs->clear;
+    d->tls |= fs->tls;
+    for (uint32_t k = 0; k < d->n_addrs; k++)
+        if (!strcmp(d->addrs[k], addr))
+            return;
+    if (d->n_addrs < LT_DEST_ADDRS)
+        snprintf(d->addrs[d->n_addrs++], sizeof d->addrs[0], "%s", addr);
+}
+
 /* The devices of the run, in order of first appearance, each with a fresh
    (empty) output file. */
 static enum lt_err open_devices(struct lt_scan *s)
@@ -182,6 +223,9 @@ void lt_scan_release(struct lt_scan *s)
         free(s->devices[d].id);
         free(s->devices[d].path);
         free_kinds(&s->devices[d].leaks);
+        for (size_t k = 0; k < s->devices[d].n_dests; k++)
+            free(s->devices[d].dests[k].host);
+        free(s->devices[d].dests);
     }
     free(s->devices);
     s->devices = NULL;
@@ -273,7 +317,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     }
 
     progress_init(&c.prog, s);
-    struct lt_pipe_hooks hooks = { &c, on_request, on_warn, on_leak };
+    struct lt_pipe_hooks hooks = { &c, on_request, on_warn, on_leak, on_flow };
     browsing = lt_browsing_new();
     if (!browsing) {
         snprintf(s->msg, sizeof s->msg, "out of memory setting up the detectors");

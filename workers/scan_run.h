@@ -54,11 +54,25 @@ struct lt_scan_file {
     uint64_t leaks;                  /* records written for it */
 };
 
+/* Where a device's flows went (summary.json devices[].destinations). */
+#define LT_DEST_ADDRS 8              /* addresses listed per destination */
+#define LT_DESTS_MAX 4096            /* destinations listed per device; the
+                                        rest are summed under "(other)" */
+struct lt_dest {
+    char *host;                      /* owned; "(other)" past the cap */
+    char addrs[LT_DEST_ADDRS][48];   /* text; the first ones seen */
+    uint32_t n_addrs;
+    uint64_t flows, bytes_sent, leaks;
+    bool clear, tls;
+};
+
 /* One device of the run, with its output file. */
 struct lt_scan_device {
     char *id;                        /* owned */
     char *path;                      /* owned: OUT/<safe id>.jsonl.zst */
     struct lt_kind_counts leaks;
+    struct lt_dest *dests;           /* owned, in order of first flow */
+    size_t n_dests, dests_cap;
 };
 
 struct lt_scan {

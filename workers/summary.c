@@ -157,7 +157,7 @@ static json_t *totals_json(const struct lt_scan *s)
     json_t *decode = stats_group(t, "decode");
     json_object_set_new(decode, "steps", steps_json(t));
     json_object_set_new(decode, "identifier_variants", json_integer((json_int_t)s->n_literals));
-    return json_pack("{sI sI sI sI sI sI sI sI sI sI sI so so so so so so so so}",
+    return json_pack("{sI sI sI sI sI sI sI sI sI sI sI so so so so so so so so so}",
                      "files", (json_int_t)s->n_files,
                      "files_ok", (json_int_t)n_ok,
                      "files_error", (json_int_t)n_err,
@@ -168,15 +168,32 @@ static json_t *totals_json(const struct lt_scan *s)
                      "http_requests", (json_int_t)t->requests,
                      "reassembly_holes", (json_int_t)t->holes,
                      "reassembly_overlaps", (json_int_t)t->overlaps,
-                     "dns_queries", (json_int_t)0,
-                     "tls_server_names", json_integer(0),
+                     "dns_queries", (json_int_t)t->dns_queries,
+                     "tls_server_names", json_integer((json_int_t)t->tls_server_names),
                      "capture", stats_group(t, "capture"),
                      "packet", stats_group(t, "packet"),
                      "tcp", stats_group(t, "tcp"),
                      "http", stats_group(t, "http"),
+                     "proto", stats_group(t, "proto"),
                      "caps_hit", caps,
                      "decode", decode,
                      "leaks", kinds_json(&s->leaks));
+}
+
+static json_t *dests_json(const struct lt_scan_device *dev)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < dev->n_dests; i++) {
+        const struct lt_dest *d = &dev->dests[i];
+        json_t *addrs = json_array();
+        for (uint32_t k = 0; k < d->n_addrs; k++)
+            json_array_append_new(addrs, json_string(d->addrs[k]));
+        json_array_append_new(arr, json_pack(
+            "{so so sI sI sb sb sI}", "host", jstr(d->host), "addresses", addrs,
+            "flows", (json_int_t)d->flows, "bytes_sent", (json_int_t)d->bytes_sent,
+            "clear", d->clear, "tls", d->tls, "leaks", (json_int_t)d->leaks));
+    }
+    return arr;
 }
 
 /* Devices in order of first appearance, with their files' figures. */
@@ -203,7 +220,7 @@ static json_t *devices_json(const struct lt_scan *s)
             "files", (json_int_t)files, "bytes", (json_int_t)bytes,
             "packets", (json_int_t)packets, "http_requests", (json_int_t)requests,
             "leak_records", (json_int_t)leaks, "leaks", kinds_json(&dev->leaks),
-            "destinations", json_array()));
+            "destinations", dests_json(dev)));
     }
     return arr;
 }

@@ -12,7 +12,8 @@
 
 #include "chain.h"
 
-/* X(group, name): group is one of capture, packet, tcp, http, decode, caps */
+/* X(group, name): group is one of capture, packet, tcp, http, proto,
+   decode, caps */
 #define LT_STATS_LIST(X)                                                  \
     /* capture records */                                                 \
     X(capture, packets)            /* records that carried a packet */    \
@@ -50,6 +51,10 @@
     X(http, http_tunnels)             /* CONNECT / Upgrade: rest not HTTP */ \
     X(http, decoded_bodies)        /* Content-Encoding undone */          \
     X(http, decode_errors)         /* Content-Encoding that failed */     \
+    /* names of destinations */                                          \
+    X(proto, dns_queries)          /* DNS queries (UDP and TCP port 53) */\
+    X(proto, dns_answers)          /* A/AAAA answers learnt */           \
+    X(proto, tls_server_names)     /* TLS ClientHello server names */    \
     /* payload decoding (steps by kind: decode_steps[] below) */          \
     X(decode, pieces)              /* decoded pieces scanned */          \
     X(decode, failed_trials)       /* plausible, but did not decode */   \

@@ -618,6 +618,24 @@ static void on_hex(struct scan *c, size_t s, size_t e)
         add_hit(c, "adid", s, e, 0);
 }
 
+/* A maximal run of hex digits p[s..e) (s > 0 means p[s - 1] is no hex
+   digit), at most HEXRUN_MAX long. */
+static void on_hex_span(struct scan *c, size_t s, size_t e)
+{
+    const uint8_t *p = c->p;
+    if (s > 0 && p[s - 1] == '%' && e - s > 2)
+        s += 2; /* "%22" + value: the escape's two digits are not the value's */
+    if (e - s < 12 || !whole_token(p, c->n, s, e))
+        return;
+    bool letter = false;
+    for (size_t i = s; i < e; i++)
+        letter |= !is_digit(p[i]);
+    if (letter)
+        on_hex(c, s, e);
+    else
+        on_digits(c, s, e);
+}
+
 /* P_HEXRUN reported a run of >= 12 hex digits ending at or just before
    to (the pattern takes the byte after the run, or ends at \z). */
 static void on_hexrun(struct scan *c, size_t to)
@@ -628,26 +646,12 @@ static void on_hexrun(struct scan *c, size_t to)
     if (e < c->n && is_hex(p[e]))
         return;
     size_t s = e;
-    bool letter = false;
     while (s > 0 && is_hex(p[s - 1])) {
+        s--;
         if (e - s > HEXRUN_MAX)
             return;
-        s--;
-        letter |= !is_digit(p[s]);
     }
-    if (s > 0 && p[s - 1] == '%' && e - s > 2) {
-        /* "%22" + value: the escape's two digits are not the value's */
-        letter = false;
-        s += 2;
-        for (size_t i = s; i < e; i++)
-            letter |= !is_digit(p[i]);
-    }
-    if (!whole_token(p, c->n, s, e))
-        return;
-    if (letter)
-        on_hex(c, s, e);
-    else
-        on_digits(c, s, e);
+    on_hex_span(c, s, e);
 }
 
 static bool local_char(uint8_t c)

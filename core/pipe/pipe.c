@@ -19,14 +19,26 @@
 #include "../flow/flow.h"
 #include "../fmt/decode.h"
 #include "../http/har.h"
+#include "../proto/tls.h"
+#include "names.h"
 
 #define LT_PIPE_READ (4u << 20)    /* bytes asked of the input per refill */
 #define LT_PIPE_SNIFF 4096u        /* bytes wanted before sniffing the format */
 #define LT_PIPE_MAX_WARN 3         /* messages per file; the rest are counted */
 
-/* Per-flow consumer state: one HTTP parser per direction, made lazily. */
+#define TLS_HELLO_MAX (16u << 10) /* bytes of a stream searched for an SNI */
+#define NAMES_CAP 16384           /* DNS names remembered per file */
+
+/* Per-flow consumer state: one HTTP parser per direction, made lazily, and
+   what summary.json says of the flow's destination. */
 struct pipe_flow {
     struct lt_http_parser *hp[2];
+    uint64_t bytes[2];            /* stream bytes per direction */
+    int client;                   /* the direction requests come from */
+    bool clear, tls, tls_done;
+    uint32_t leaks;
+    struct lt_buf hello;          /* start of a TLS stream, until the SNI */
+    char host[LT_NAMES_LEN];
 };
 
 struct lt_pipe {
@@ -37,6 +49,7 @@ struct lt_pipe {
     struct lt_stats st;            /* the current file's counters */
     struct lt_http_ctx http;
     struct lt_flow_table *flows;
+    struct lt_names names;
     uint8_t *win;
     size_t win_cap;
     /* the current file, for callbacks */
@@ -81,6 +94,15 @@ static void pipe_warn(struct lt_pipe *p, const char *fmt, ...)
         p->hooks.warn(p->hooks.ud, msg);
 }
 
+/* Count a record against the flow it came from, then hand it on. */
+static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
+{
+    struct lt_pipe *p = ud;
+    if (p->cur_flow && p->cur_flow->user)
+        ((struct pipe_flow *)p->cur_flow->user)->leaks++;
+    p->hooks.leak(p->hooks.ud, kind, line, len);
+}
+
 static void on_request(void *ud, const struct lt_http_request *req)
 {
     struct lt_pipe *p = ud;
@@ -97,11 +119,16 @@ static void on_request(void *ud, const struct lt_http_request *req)
         .src_port = f->port[d],
         .dst_port = f->port[!d],
     };
+    struct pipe_flow *pf = p->cur_flow->user;
+    pf->clear = true;
+    pf->client = d;
+    if (!pf->host[0] && req->host.len)
+        snprintf(pf->host, sizeof pf->host, "%.*s", (int)req->host.len,
+                 (const char *)req->host.p);
     if (p->hooks.request)
         p->hooks.request(p->hooks.ud, &ctx, req);
     if (p->hooks.leak)
-        lt_leaks_http(&p->leaks, &ctx, req, p->device, p->hooks.leak,
-                      p->hooks.ud);
+        lt_leaks_http(&p->leaks, &ctx, req, p->device, on_leak, p);
 }
 
 /* The direction's parser, made on first use; NULL when out of memory or
@@ -110,12 +137,6 @@ static struct lt_http_parser *flow_parser(struct lt_pipe *p, struct lt_flow *f,
                                           int dir)
 {
     struct pipe_flow *pf = f->user;
-    if (!pf) {
-        pf = lt_calloc(1, sizeof *pf);
-        if (!pf)
-            return NULL;
-        f->user = pf;
-    }
     if (!pf->hp[dir])
         pf->hp[dir] = lt_http_parser_new(&p->http);
     if (pf->hp[dir] && lt_http_is_done(pf->hp[dir]))
@@ -123,10 +144,66 @@ static struct lt_http_parser *flow_parser(struct lt_pipe *p, struct lt_flow *f,
     return pf->hp[dir];
 }
 
+/* The flow's state, made on its first bytes; NULL when out of memory. */
+static struct pipe_flow *flow_state(struct lt_flow *f)
+{
+    if (!f->user) {
+        struct pipe_flow *pf = lt_calloc(1, sizeof *pf);
+        if (!pf)
+            return NULL;
+        lt_buf_init(&pf->hello, TLS_HELLO_MAX);
+        f->user = pf;
+    }
+    return f->user;
+}
+
+/* A stream that opens with a TLS handshake record: collect its first bytes
+   until the ClientHello's server name is known (or cannot be). */
+static void sniff_tls(struct lt_pipe *p, struct pipe_flow *pf, int dir,
+                      const uint8_t *data, size_t n)
+{
+    if (pf->tls_done)
+        return;
+    if (pf->bytes[dir] == 0 && (n == 0 || data[0] != 0x16)) {
+        if (dir == 0)
+            pf->tls_done = true; /* the initiator does not speak TLS first */
+        return;
+    }
+    if (pf->bytes[dir] != pf->hello.len)
+        return; /* the other direction started it */
+    size_t take = n < TLS_HELLO_MAX - pf->hello.len ? n : TLS_HELLO_MAX - pf->hello.len;
+    if (lt_buf_append(&pf->hello, data, take) != LT_OK) {
+        pf->tls_done = true;
+        return;
+    }
+    uint8_t name[256];
+    struct lt_span sni;
+    size_t need = 0;
+    enum lt_err e = lt_tls_sni(pf->hello.p, pf->hello.len, name, sizeof name,
+                               &sni, &need);
+    if (e == LT_AGAIN && pf->hello.len < TLS_HELLO_MAX)
+        return;
+    pf->tls_done = true;
+    if (e == LT_OK) {
+        pf->tls = true;
+        pf->client = dir;
+        p->st.tls_server_names++;
+        if (!pf->host[0])
+            snprintf(pf->host, sizeof pf->host, "%.*s", (int)sni.len,
+                     (const char *)sni.p);
+    }
+    lt_buf_release(&pf->hello);
+}
+
 static void on_data(void *ud, struct lt_flow *f, int dir, const uint8_t *data,
                     size_t n, const struct lt_pkt_meta *m)
 {
     struct lt_pipe *p = ud;
+    struct pipe_flow *pf = flow_state(f);
+    if (!pf)
+        return;
+    sniff_tls(p, pf, dir, data, n);
+    pf->bytes[dir] += n;
     struct lt_http_parser *hp = flow_parser(p, f, dir);
     if (!hp)
         return;
@@ -164,8 +241,21 @@ static void on_close(void *ud, struct lt_flow *f)
         lt_http_finish(pf->hp[d], on_request, p);
         lt_http_parser_free(pf->hp[d]);
     }
+    if (p->hooks.flow) {
+        const uint8_t *dst = f->addr[!pf->client];
+        const char *host = pf->host;
+        if (!host[0])
+            host = lt_names_lookup(&p->names, f->ip_version, dst);
+        struct lt_flow_summary fs = {
+            host ? host : "", f->ip_version, dst, pf->bytes[pf->client],
+            pf->clear, pf->tls, pf->leaks,
+        };
+        p->hooks.flow(p->hooks.ud, &fs);
+    }
+    lt_buf_release(&pf->hello);
     lt_free(pf);
     f->user = NULL;
+    p->cur_flow = NULL;
 }
 
 struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
@@ -187,9 +277,10 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
         return NULL;
     }
     p->flows = lt_flow_table_new(&p->lim, &p->st, &cb);
-    if (!p->flows ||
+    if (!p->flows || lt_names_init(&p->names, NAMES_CAP) != LT_OK ||
         lt_leaks_init(&p->leaks, &cfg->det, &p->lim, &p->st, cfg->values) != LT_OK) {
         lt_flow_table_free(p->flows);
+        lt_names_release(&p->names);
         lt_http_ctx_release(&p->http);
         lt_free(p->win);
         lt_free(p);
@@ -203,6 +294,7 @@ void lt_pipe_free(struct lt_pipe *p)
     if (!p)
         return;
     lt_flow_table_free(p->flows);
+    lt_names_release(&p->names);
     lt_leaks_release(&p->leaks);
     lt_http_ctx_release(&p->http);
     lt_free(p->win);
@@ -240,6 +332,10 @@ static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
     if (lt_decode_packet(pkt->linktype, pkt->data, pkt->caplen, pkt->origlen,
                          &l4, &p->st) != LT_OK)
         return;
+    if (l4.proto == 17 && (l4.sport == 53 || l4.dport == 53)) {
+        lt_names_dns(&p->names, l4.payload.p, l4.payload.len, &p->st);
+        return;
+    }
     if (l4.proto != 6)
         return;
     struct lt_pkt_meta m = { frame, pkt->ts_ns };
@@ -408,6 +504,7 @@ enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
     p->name = name;
     p->device = device;
     p->res = res;
+    lt_names_reset(&p->names);
     p->n_warn = 0;
 
     e = lt_input_open(&in, path);

@@ -24,6 +24,18 @@
 #include "../io/input.h"
 #include "leaks.h"
 
+/* A finished flow, as summary.json's destinations count it. Borrowed. */
+struct lt_flow_summary {
+    const char *host;          /* HTTP Host, else TLS server name, else the
+                                  DNS name of the address, else "" */
+    uint8_t ip_version;
+    const uint8_t *addr;       /* the destination (the server side) */
+    uint64_t bytes_sent;       /* stream bytes from the client */
+    bool clear;                /* plaintext HTTP requests were seen */
+    bool tls;                  /* a TLS ClientHello was seen */
+    uint32_t leaks;            /* records written for its messages */
+};
+
 struct lt_pipe_hooks {
     void *ud;
     /* One complete HTTP request. */
@@ -35,6 +47,8 @@ struct lt_pipe_hooks {
     void (*warn)(void *ud, const char *msg);
     /* One leak record line (newline included) of the current file. */
     void (*leak)(void *ud, const char *kind, const uint8_t *line, size_t len);
+    /* A TCP flow of the current file ended (may be NULL). */
+    void (*flow)(void *ud, const struct lt_flow_summary *fs);
 };
 
 /* What every file of a run shares. All borrowed for the pipe's life. */
