@@ -651,6 +651,32 @@ Test(shapes, window_seams_do_not_change_hits)
     }
 }
 
+/* lt_shapes_scan() finds candidates in C (SIMD); the Vectorscan database
+   is the reference: the same hits on pieces dense in near-shapes. */
+Test(shapes, c_finder_equals_vectorscan)
+{
+    struct tb_rng r = tb_rng_seed(0xc0de);
+    static const char *const fields[] = { "", "mac", "gaid", "imei", "meid", "phone",
+                                          "android_id", "imsi", "bssid", "x" };
+    static const char alpha[] = "0123456789abcdefABCDEF:-.@+%\"=& gx";
+    for (int i = 0; i < 3000; i++) {
+        struct tb_buf b = { 0 };
+        if (i % 2)
+            random_piece(&r, &b, tb_rng_below(&r, 300));
+        else
+            for (size_t k = tb_rng_below(&r, 200); k > 0; k--)
+                tb_buf_u8(&b, (uint8_t)alpha[tb_rng_below(&r, sizeof alpha - 1)]);
+        const char *field = fields[tb_rng_below(&r, 10)];
+        char *c_path = scan_win(field, b.p, b.len, 0);
+        char *hs_path = scan_win(field, b.p, b.len, (size_t)1 << 30);
+        cr_assert_str_eq(c_path, hs_path, "case %d field '%s' piece '%.*s', seed 0xc0de", i,
+                         field, (int)b.len, (const char *)b.p);
+        free(c_path);
+        free(hs_path);
+        tb_buf_release(&b);
+    }
+}
+
 Test(shapes, random_bytes_never_crash)
 {
     struct tb_rng r = tb_rng_seed(0xbad5);

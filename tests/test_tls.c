@@ -396,6 +396,19 @@ Test(tls, not_tls_is_unsupported)
                  LT_E_UNSUPPORTED);
 }
 
+Test(tls, tiny_out_never_answers_before_the_handshake_type)
+{
+    /* fuzz find: with out_cap 0 a 5-byte prefix said LT_E_LIMIT while the
+       whole stream (not a ClientHello) is LT_E_UNSUPPORTED */
+    struct tb_buf s = { 0 };
+    tb_buf_put(&s, "\x16\x03\x00\x00\x03\x0a\x00\x82\x16\x03\x01\x00\x02\x00\x00", 15);
+    for (size_t cap = 0; cap < 6; cap++)
+        check_prefixes(&s, cap, LT_E_UNSUPPORTED, "");
+    s.p[5] = 1;
+    check_prefixes(&s, 0, LT_E_LIMIT, "");
+    tb_buf_release(&s);
+}
+
 /* Build, then patch the byte at handshake offset off (-1: none). */
 static enum lt_err patched(const struct hello *h, size_t frag, long off, uint8_t v)
 {

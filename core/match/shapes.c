@@ -37,6 +37,9 @@
  * escape ("%22", "%3D") before a value separates, as in matcher.h.
  */
 #include <hs/hs.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <libpsl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -803,6 +806,148 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
     return c->nomem ? 1 : 0;
 }
 
+/* ---- the C candidate finder ----------------------------------------------- */
+
+/*
+ * What lt_shapes_scan() uses (faster than the Vectorscan database, see
+ * bench_shapes; tests and the fuzz target check that both give the same
+ * hits). 64 bytes at a time, SSE2 where there is SSE2: a mask of the bytes
+ * of class K = [0-9A-Fa-f:.-] and a mask of '@' and '+'. Every candidate
+ * of the database lies in a run of 12 or more K bytes (hex runs, the MAC
+ * notations, UUIDs), so the finder reports the 12th byte of each such run
+ * (a12 & ~(a12 << 1), with a12[i] = bytes i-11..i all in K, built by
+ * doubling shifts that carry the previous block's bits in), then C walks
+ * the run: hex runs, and the fixed shapes tried at each hex group's start
+ * (or just after a percent escape, as the database would find them).
+ */
+static inline bool in_k(uint8_t c) { return is_hex(c) || c == ':' || c == '.' || c == '-'; }
+
+static bool hex_only(const uint8_t *p, size_t k, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_hex(p[k + i]))
+            return false;
+    return true;
+}
+
+/* The fixed shapes that start at p[k], inside a K run ending at re. */
+static void try_fixed_at(struct scan *c, size_t k, size_t re)
+{
+    const uint8_t *p = c->p;
+    size_t room = re - k;
+    if (room >= 36 && p[k + 8] == '-' && p[k + 13] == '-' && p[k + 18] == '-' &&
+        p[k + 23] == '-' && hex_only(p, k, 8) && hex_only(p, k + 9, 4) &&
+        hex_only(p, k + 14, 4) && hex_only(p, k + 19, 4) && hex_only(p, k + 24, 12))
+        on_fixed(c, P_UUID, k + 36);
+    if (room >= 17 && (p[k + 2] == ':' || p[k + 2] == '-')) {
+        uint8_t sep = p[k + 2];
+        bool ok = true;
+        for (size_t g = 0; g < 6 && ok; g++)
+            ok = hex_only(p, k + 3 * g, 2) && (g == 5 || p[k + 3 * g + 2] == sep);
+        if (ok)
+            on_fixed(c, sep == ':' ? P_MAC_COLON : P_MAC_DASH, k + 17);
+    }
+    if (room >= 14 && p[k + 4] == '.' && p[k + 9] == '.' && hex_only(p, k, 4) &&
+        hex_only(p, k + 5, 4) && hex_only(p, k + 10, 4))
+        on_fixed(c, P_MAC_DOT, k + 14);
+}
+
+/* A run of K bytes of at least 12 starts at p[rs]. */
+static void on_k_run(struct scan *c, size_t rs)
+{
+    const uint8_t *p = c->p;
+    size_t re = rs + 12;
+    while (re < c->n && in_k(p[re]))
+        re++;
+    for (size_t i = rs; i < re && !c->nomem;) {
+        if (!is_hex(p[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < re && is_hex(p[j]))
+            j++;
+        if (j - i >= 12 && j - i <= HEXRUN_MAX)
+            on_hex_span(c, i, j);
+        try_fixed_at(c, i, re);
+        if (i > 0 && p[i - 1] == '%' && j - i > 2)
+            try_fixed_at(c, i + 2, re);
+        i = j;
+    }
+}
+
+/* Bit i: byte i of b[0..64) is in K (*k) or is '@' or '+' (*punct). */
+static inline void block_masks(const uint8_t *b, uint64_t *k, uint64_t *punct)
+{
+#if defined(__SSE2__)
+    uint64_t km = 0, pm = 0;
+    const __m128i c0 = _mm_set1_epi8('0' - 1), c9 = _mm_set1_epi8('9' + 1);
+    const __m128i ca = _mm_set1_epi8('a' - 1), cf = _mm_set1_epi8('f' + 1);
+    const __m128i x20 = _mm_set1_epi8(0x20);
+    for (int q = 0; q < 4; q++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + 16 * q));
+        /* signed compares: bytes >= 0x80 are negative and fall out */
+        __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(v, c0), _mm_cmplt_epi8(v, c9));
+        __m128i lo = _mm_or_si128(v, x20);
+        __m128i let = _mm_and_si128(_mm_cmpgt_epi8(lo, ca), _mm_cmplt_epi8(lo, cf));
+        __m128i sep = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')),
+                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('-')));
+        __m128i pu = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+        km |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(dig, let), sep))
+              << (16 * q);
+        pm |= (uint64_t)(uint16_t)_mm_movemask_epi8(pu) << (16 * q);
+    }
+    *k = km;
+    *punct = pm;
+#else
+    uint64_t km = 0, pm = 0;
+    for (int i = 0; i < 64; i++) {
+        km |= (uint64_t)in_k(b[i]) << i;
+        pm |= (uint64_t)(b[i] == '@' || b[i] == '+') << i;
+    }
+    *k = km;
+    *punct = pm;
+#endif
+}
+
+static void find_candidates(struct scan *c)
+{
+    const uint8_t *p = c->p;
+    size_t n = c->n;
+    uint64_t h_p = 0, a2_p = 0, a4_p = 0, a12_p = 0;
+    uint8_t tail[64];
+    for (size_t base = 0; base < n; base += 64) {
+        const uint8_t *b = p + base;
+        if (n - base < 64) {
+            memset(tail, 0, sizeof tail); /* NUL is in no class */
+            memcpy(tail, b, n - base);
+            b = tail;
+        }
+        uint64_t h, punct;
+        block_masks(b, &h, &punct);
+        uint64_t a2 = h & (h << 1 | h_p >> 63);
+        uint64_t a4 = a2 & (a2 << 2 | a2_p >> 62);
+        uint64_t a8 = a4 & (a4 << 4 | a4_p >> 60);
+        uint64_t a12 = a8 & (a4 << 8 | a4_p >> 56);
+        uint64_t starts = a12 & ~(a12 << 1 | a12_p >> 63);
+        h_p = h, a2_p = a2, a4_p = a4, a12_p = a12;
+        for (uint64_t ev = starts | punct; ev; ev &= ev - 1) {
+            unsigned bit = (unsigned)__builtin_ctzll(ev);
+            size_t pos = base + bit;
+            if (starts >> bit & 1)
+                on_k_run(c, pos - 11);
+            else if (p[pos] == '@')
+                on_at(c, pos);
+            else if (pos + 1 < n && p[pos + 1] >= '1' && p[pos + 1] <= '9')
+                on_plus(c, pos);
+            if (c->nomem)
+                return;
+        }
+    }
+}
+
 /* ---- coordinates and bare MSISDNs (field-gated C passes) ------------------ */
 
 /*
@@ -903,19 +1048,56 @@ static int hit_before(const struct lt_shape_hit *a, const struct lt_shape_hit *b
     return a->from < b->from || (a->from == b->from && a->to < b->to);
 }
 
+/* The hits in position order (insertion sort: they come nearly in order,
+   the number pass first); equal spans found twice (two windows, two
+   patterns) are reported once. */
+static enum lt_err emit(struct scan *c, lt_shape_cb cb, void *ud)
+{
+    struct lt_shapes_scratch *sc = c->sc;
+    if (c->nomem) {
+        sc->n_hits = 0;
+        return LT_E_NOMEM;
+    }
+    struct lt_shape_hit *h = sc->hits;
+    for (size_t i = 1; i < sc->n_hits; i++) {
+        struct lt_shape_hit t = h[i];
+        size_t j = i;
+        while (j > 0 && hit_before(&t, &h[j - 1])) {
+            h[j] = h[j - 1];
+            j--;
+        }
+        h[j] = t;
+    }
+    size_t n_hits = sc->n_hits;
+    sc->n_hits = 0;
+    for (size_t i = 0; i < n_hits; i++) {
+        if (i > 0 && h[i].from == h[i - 1].from && h[i].to == h[i - 1].to &&
+            strcmp(h[i].kind, h[i - 1].kind) == 0)
+            continue;
+        cb(ud, &h[i]);
+    }
+    return LT_OK;
+}
+
+/* The field's flags, and the number pass when the field asks for it. */
+static void scan_begin(struct scan *c, struct lt_span field)
+{
+    c->sc->n_hits = 0;
+    c->fflags = lt__shapes_field_flags(field.p, field.len);
+    if (c->fflags & (LT__SF_LAT | LT__SF_LON | LT__SF_MSISDN))
+        scan_numbers(c);
+}
+
 enum lt_err lt__shapes_scan_window(const struct lt_shapes *s, struct lt_shapes_scratch *sc,
                                    struct lt_span data, struct lt_span field, size_t win,
                                    lt_shape_cb cb, void *ud)
 {
     if (!s || !sc || !sc->hs)
         return LT_E_MALFORMED;
-    struct scan c = { s, sc, data.p, data.len, 0, 0, 0, false };
-    sc->n_hits = 0;
     if (data.len == 0)
         return LT_OK;
-    c.fflags = lt__shapes_field_flags(field.p, field.len);
-    if (c.fflags & (LT__SF_LAT | LT__SF_LON | LT__SF_MSISDN))
-        scan_numbers(&c);
+    struct scan c = { s, sc, data.p, data.len, 0, 0, 0, false };
+    scan_begin(&c, field);
     /* the shortest candidate ("a@b.co") has 6 bytes */
     if (data.len >= 6 && !c.nomem) {
         if (win > (size_t)1 << 30)
@@ -928,43 +1110,29 @@ enum lt_err lt__shapes_scan_window(const struct lt_shapes *s, struct lt_shapes_s
                                     sc->hs, on_hs_match, &c);
             if (c.nomem)
                 break;
-            if (he != HS_SUCCESS)
+            if (he != HS_SUCCESS) {
+                sc->n_hits = 0;
                 return he == HS_NOMEM ? LT_E_NOMEM : LT_E_MALFORMED;
+            }
             if (c.base + len >= data.len)
                 break;
             c.min_end = c.base + len;
             c.base = c.min_end - WIN_OVERLAP;
         }
     }
-    if (c.nomem) {
-        sc->n_hits = 0;
-        return LT_E_NOMEM;
-    }
-    /* insertion sort: hits come nearly in order (Vectorscan reports by end,
-       the number pass runs first); equal spans from two windows or two
-       patterns are reported once */
-    struct lt_shape_hit *h = sc->hits;
-    for (size_t i = 1; i < sc->n_hits; i++) {
-        struct lt_shape_hit t = h[i];
-        size_t j = i;
-        while (j > 0 && hit_before(&t, &h[j - 1])) {
-            h[j] = h[j - 1];
-            j--;
-        }
-        h[j] = t;
-    }
-    for (size_t i = 0; i < sc->n_hits; i++) {
-        if (i > 0 && h[i].from == h[i - 1].from && h[i].to == h[i - 1].to &&
-            strcmp(h[i].kind, h[i - 1].kind) == 0)
-            continue;
-        cb(ud, &h[i]);
-    }
-    sc->n_hits = 0;
-    return LT_OK;
+    return emit(&c, cb, ud);
 }
 
 enum lt_err lt_shapes_scan(const struct lt_shapes *s, struct lt_shapes_scratch *sc,
                            struct lt_span data, struct lt_span field, lt_shape_cb cb, void *ud)
 {
-    return lt__shapes_scan_window(s, sc, data, field, (size_t)1 << 30, cb, ud);
+    if (!s || !sc)
+        return LT_E_MALFORMED;
+    if (data.len == 0)
+        return LT_OK;
+    struct scan c = { s, sc, data.p, data.len, 0, 0, 0, false };
+    scan_begin(&c, field);
+    if (data.len >= 6 && !c.nomem)
+        find_candidates(&c);
+    return emit(&c, cb, ud);
 }

@@ -332,7 +332,8 @@ static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
     if (lt_decode_packet(pkt->linktype, pkt->data, pkt->caplen, pkt->origlen,
                          &l4, &p->st) != LT_OK)
         return;
-    if (l4.proto == 17 && (l4.sport == 53 || l4.dport == 53)) {
+    if (l4.proto == 17 && (l4.sport == 53 || l4.dport == 53 || l4.dport == 5353 ||
+                            l4.sport == 5355 || l4.dport == 5355)) {
         lt_names_dns(&p->names, l4.payload.p, l4.payload.len, &p->st);
         return;
     }

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_detect.c - detectors that need no manifest, end to end on captures
+ * and HAR files written by the test: browsing URLs and searches sent to a
+ * third party (the seed case's real leak), first-party URLs and Referer
+ * staying silent, and destinations named by HTTP Host, TLS server name and
+ * earlier DNS answers in summary.json.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tb_compress.h"
+#include "tb_conv.h"
+#include "tb_packet.h"
+
+static char tmp[512];
+
+static void setup(void) { snprintf(tmp, sizeof tmp, "%s", tb_tempdir("detect")); }
+static void teardown(void)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    cr_assert_eq(system(cmd), 0);
+}
+TestSuite(detect, .init = setup, .fini = teardown, .timeout = 60);
+
+static int scan(const char *input)
+{
+    char cmd[2048];
+    const char *bin = getenv("LT_BINARY_DIR");
+    snprintf(cmd, sizeof cmd, "'%s/cmd/leaktrawl' scan -q -o '%s/out' '%s/%s'",
+             bin ? bin : "build", tmp, tmp, input);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *records(const char *device)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "zstd -dcq '%s/out/%s.jsonl.zst'", tmp, device);
+    FILE *f = popen(cmd, "r");
+    cr_assert_not_null(f);
+    struct tb_buf b = { 0 };
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        tb_buf_put(&b, chunk, n);
+    pclose(f);
+    tb_buf_u8(&b, 0);
+    return (char *)b.p;
+}
+
+static void write_file(const char *rel, const void *p, size_t n)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", tmp, rel);
+    struct tb_buf b = { (uint8_t *)p, n, n };
+    tb_buf_write_file(&b, path);
+}
+
+static const char seed_json[] =
+    "[{\"event\":\"web_page_view\",\"properties\":{\"url\":\"https:\\/\\/duckduckgo.com\\/"
+    "?q=hiv+test+clinic+near+me&t=h_\",\"referrer\":\"https:\\/\\/www.miui.com\\/\"}}]";
+
+Test(detect, browsing_and_search_without_a_manifest)
+{
+    struct tb_buf gz = { 0 }, body = { 0 }, req = { 0 };
+    tb_compress(TB_GZIP, seed_json, strlen(seed_json), &gz);
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    tb_buf_puts(&body, "crc=1&gzip=1&data_list=");
+    for (size_t i = 0; i < gz.len; i += 3) { /* base64, '+' '/' '=' percent-encoded */
+        uint32_t v = (uint32_t)gz.p[i] << 16 | (i + 1 < gz.len ? gz.p[i + 1] << 8 : 0) |
+                     (i + 2 < gz.len ? gz.p[i + 2] : 0);
+        for (int k = 0; k < 4; k++) {
+            char c = (k < 2 || i + (size_t)k - 1 < gz.len) ? abc[(v >> (18 - 6 * k)) & 63] : '=';
+            if (c == '+') tb_buf_puts(&body, "%2B");
+            else if (c == '/') tb_buf_puts(&body, "%2F");
+            else if (c == '=') tb_buf_puts(&body, "%3D");
+            else tb_buf_u8(&body, (uint8_t)c);
+        }
+    }
+    tb_buf_printf(&req, "POST /sa?project=production HTTP/1.1\r\nHost: sa.api.intl.miui.com\r\n"
+                        "Referer: https://www.google.com/search?q=referer+is+exempt\r\n"
+                        "Content-Type: application/x-www-form-urlencoded\r\n"
+                        "Content-Length: %zu\r\n\r\n", body.len);
+    tb_buf_put(&req, body.p, body.len);
+    struct tb_capfile f;
+    tb_capfile_begin(&f, false);
+    struct tb_conv c;
+    tb_conv_open(&c, &f, "192.168.1.23", "47.74.10.2", 40211, 80, 1, 2);
+    tb_conv_send(&c, true, req.p, req.len);
+    tb_conv_close(&c);
+    tb_conv_release(&c);
+    write_file("phone.pcap", f.cap.b.p, f.cap.b.len);
+    tb_capfile_release(&f);
+
+    cr_assert_eq(scan("phone.pcap"), 0);
+    char *t = records("phone");
+    cr_expect_not_null(strstr(t, "\"kind\":\"browsing_url\",\"detector\":\"browsing\",\"key\":\"url\","
+                                 "\"variant\":\"exact\",\"chain\":[\"body\",\"form:data_list\",\"base64\","
+                                 "\"gzip\",\"json:$[0].properties.url\"],"
+                                 "\"value\":\"https://duckduckgo.com/?q=hiv+test+clinic+near+me&t=h_\"}"), "%s", t);
+    cr_expect_not_null(strstr(t, "\"kind\":\"search_query\"") , "%s", t);
+    cr_expect_not_null(strstr(t, "\"value\":\"hiv test clinic near me\""), "%s", t);
+    /* first party (www.miui.com for *.miui.com) and the Referer: silent */
+    cr_expect_null(strstr(t, "www.miui.com"), "%s", t);
+    cr_expect_null(strstr(t, "referer is exempt"), "%s", t);
+    free(t);
+    tb_buf_release(&gz);
+    tb_buf_release(&body);
+    tb_buf_release(&req);
+}
+
+/* A minimal TLS 1.2 ClientHello carrying server_name. */
+static void client_hello(struct tb_buf *out, const char *sni)
+{
+    struct tb_buf ext = { 0 }, hs = { 0 };
+    size_t n = strlen(sni);
+    tb_buf_be16(&ext, 0);                     /* server_name */
+    tb_buf_be16(&ext, (uint16_t)(n + 5));
+    tb_buf_be16(&ext, (uint16_t)(n + 3));
+    tb_buf_u8(&ext, 0);
+    tb_buf_be16(&ext, (uint16_t)n);
+    tb_buf_puts(&ext, sni);
+    tb_buf_be16(&hs, 0x0303);
+    tb_buf_zero(&hs, 32);                     /* random */
+    tb_buf_u8(&hs, 0);                        /* session id */
+    tb_buf_be16(&hs, 2);
+    tb_buf_be16(&hs, 0x1301);                 /* one cipher suite */
+    tb_buf_u8(&hs, 1);
+    tb_buf_u8(&hs, 0);                        /* null compression */
+    tb_buf_be16(&hs, (uint16_t)ext.len);
+    tb_buf_put(&hs, ext.p, ext.len);
+    tb_buf_u8(out, 0x16);
+    tb_buf_be16(out, 0x0301);
+    tb_buf_be16(out, (uint16_t)(hs.len + 4));
+    tb_buf_u8(out, 1);                        /* ClientHello */
+    tb_buf_u8(out, 0);
+    tb_buf_be16(out, (uint16_t)hs.len);
+    tb_buf_put(out, hs.p, hs.len);
+    tb_buf_release(&ext);
+    tb_buf_release(&hs);
+}
+
+/* A DNS response: name -> IPv4 addr. */
+static void dns_response(struct tb_buf *out, const char *name, const uint8_t addr[4])
+{
+    tb_buf_be16(out, 0x1234);
+    tb_buf_be16(out, 0x8180);
+    tb_buf_be16(out, 1);
+    tb_buf_be16(out, 1);
+    tb_buf_zero(out, 4);
+    const char *p = name;
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        tb_buf_u8(out, (uint8_t)len);
+        tb_buf_put(out, p, len);
+        p += len + (dot ? 1 : 0);
+    }
+    tb_buf_u8(out, 0);
+    tb_buf_be16(out, 1);
+    tb_buf_be16(out, 1);
+    tb_buf_be16(out, 0xc00c);                 /* pointer to the question */
+    tb_buf_be16(out, 1);
+    tb_buf_be16(out, 1);
+    tb_buf_be32(out, 60);
+    tb_buf_be16(out, 4);
+    tb_buf_put(out, addr, 4);
+}
+
+Test(detect, destinations_named_by_host_sni_and_dns)
+{
+    struct tb_capfile f;
+    tb_capfile_begin(&f, true);
+    /* DNS says tracker.example.net is 203.0.113.9 */
+    struct tb_buf dns = { 0 }, pkt = { 0 };
+    static const uint8_t a9[4] = { 203, 0, 113, 9 };
+    dns_response(&dns, "tracker.example.net", a9);
+    struct tb_pkt_spec s = { .proto = 17, .src = "192.168.1.1", .dst = "192.168.1.23",
+                             .sport = 53, .dport = 40000, .payload = dns.p,
+                             .payload_len = dns.len };
+    tb_pkt_build(&s, &pkt);
+    tb_capfile_frame(&f, pkt.p, pkt.len);
+    struct tb_conv c;
+    /* 1: TLS to an SNI name */
+    struct tb_buf hello = { 0 };
+    client_hello(&hello, "graph.facebook.com");
+    tb_conv_open(&c, &f, "192.168.1.23", "157.240.1.35", 40001, 443, 10, 20);
+    tb_conv_send(&c, true, hello.p, hello.len);
+    tb_conv_close(&c);
+    tb_conv_release(&c);
+    /* 2: opaque bytes to the DNS-named address */
+    tb_conv_open(&c, &f, "192.168.1.23", "203.0.113.9", 40002, 8443, 30, 40);
+    tb_conv_send(&c, true, "\x01\x02\x03\x04", 4);
+    tb_conv_close(&c);
+    tb_conv_release(&c);
+    /* 3: plaintext HTTP */
+    static const char get[] = "GET /p HTTP/1.1\r\nHost: api.example.org\r\n\r\n";
+    tb_conv_open(&c, &f, "192.168.1.23", "198.51.100.7", 40003, 80, 50, 60);
+    tb_conv_send(&c, true, get, strlen(get));
+    tb_conv_close(&c);
+    tb_conv_release(&c);
+    write_file("dev.pcapng", f.cap.b.p, f.cap.b.len);
+    tb_capfile_release(&f);
+
+    cr_assert_eq(scan("dev.pcapng"), 0);
+    char path[700];
+    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
+    json_t *sum = json_load_file(path, 0, NULL);
+    cr_assert_not_null(sum);
+    json_t *t = json_object_get(sum, "totals");
+    cr_expect_eq(json_integer_value(json_object_get(t, "tls_server_names")), 1);
+    json_t *dests = json_object_get(json_array_get(json_object_get(sum, "devices"), 0),
+                                    "destinations");
+    cr_assert_eq(json_array_size(dests), 3);
+    static const struct { const char *host, *addr; int clear, tls; } want[] = {
+        { "graph.facebook.com", "157.240.1.35", 0, 1 },
+        { "tracker.example.net", "203.0.113.9", 0, 0 },
+        { "api.example.org", "198.51.100.7", 1, 0 },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        json_t *d = json_array_get(dests, i);
+        cr_expect_str_eq(json_string_value(json_object_get(d, "host")), want[i].host);
+        cr_expect_str_eq(json_string_value(json_array_get(json_object_get(d, "addresses"), 0)),
+                         want[i].addr);
+        cr_expect_eq(json_is_true(json_object_get(d, "clear")), want[i].clear, "%s", want[i].host);
+        cr_expect_eq(json_is_true(json_object_get(d, "tls")), want[i].tls, "%s", want[i].host);
+        cr_expect_eq(json_integer_value(json_object_get(d, "flows")), 1);
+    }
+    cr_expect_eq(json_integer_value(json_object_get(json_array_get(dests, 2), "bytes_sent")),
+                 (json_int_t)strlen(get));
+    json_decref(sum);
+    tb_buf_release(&dns);
+    tb_buf_release(&pkt);
+    tb_buf_release(&hello);
+}
+
+Test(detect, har_entries_go_through_the_same_detectors)
+{
+    static const char har[] =
+        "{\"log\":{\"version\":\"1.2\",\"creator\":{\"name\":\"t\",\"version\":\"1\"},\"entries\":["
+        "{\"startedDateTime\":\"2020-05-03T10:00:00.123Z\",\"request\":{\"method\":\"GET\","
+        "\"url\":\"https://www.example.org/a\",\"headers\":[],\"cookies\":[]},\"response\":{}},"
+        "{\"startedDateTime\":\"2020-05-03T10:00:01Z\",\"request\":{\"method\":\"POST\","
+        "\"url\":\"https://collect.tracker.net/v1/e\",\"headers\":[{\"name\":\"Host\","
+        "\"value\":\"collect.tracker.net\"}],\"cookies\":[],\"postData\":{\"mimeType\":"
+        "\"application/json\",\"text\":\"{\\\"page\\\":\\\"https://www.bing.com/search?q=rent+flat\\\"}\"}},"
+        "\"response\":{}}]}}";
+    write_file("laptop.har", har, strlen(har));
+    cr_assert_eq(scan("laptop.har"), 0);
+    char *t = records("laptop");
+    cr_expect_not_null(strstr(t, "\"capture\":\"laptop.har\",\"frame\":2,\"host\":\"collect.tracker.net\""), "%s", t);
+    cr_expect_not_null(strstr(t, "\"kind\":\"search_query\",\"detector\":\"browsing\",\"key\":\"page\","
+                                 "\"variant\":\"exact\",\"chain\":[\"body\",\"json:$.page\"],"
+                                 "\"value\":\"rent flat\"}"), "%s", t);
+    cr_expect_null(strstr(t, "\"src_ip\""), "HAR records have no flow fields: %s", t);
+    free(t);
+}
