@@ -8,8 +8,11 @@
  *            IDs, MACs, e-mails, phones, coordinates) and decoys (hashes,
  *            13-digit timestamps, UUIDs in unrelated fields)
  *   hexheavy 64-hex hashes and base64: a hex-run report every ~70 bytes
- * each as 64 KiB pieces without a field name, and as small pieces (the
- * values unwrap emits, 8-40 bytes each, with their field names).
+ * each as 64 KiB pieces of JSON objects without a field name, and as
+ * small pieces (the values alone, as unwrap emits them, with their field
+ * names).
+ * shapes = lt_shapes_scan() (the C/SIMD candidate finder); shapes_hs = the
+ * same validation fed by the Vectorscan database (lt__shapes_scan_window).
  * Baselines on the same bytes: one hs_scan() with a database of a single
  * literal that never occurs (the floor of "one Vectorscan pass"), and a
  * plain C loop that finds the same candidates (hex runs of 12+, '@', '+')
@@ -29,6 +32,7 @@
 #include <time.h>
 
 #include "core/match/shapes.h"
+#include "core/match/shapes_int.h"
 #include "tb_buf.h"
 
 static double now(void)
@@ -83,7 +87,8 @@ static void imei(struct tb_rng *r, char out[16])
 
 /* A piece list: offsets into one buffer, each with a field name. */
 struct pieces {
-    struct tb_buf text;
+    struct tb_buf text;  /* the values, back to back (small pieces) */
+    struct tb_buf json;  /* the same as JSON objects (big pieces) */
     size_t *off, *len;
     const char **field;
     size_t n, cap;
@@ -112,6 +117,7 @@ static void piece_add(struct pieces *ps, const char *field, const char *fmt, ...
     ps->field[ps->n] = field;
     ps->n++;
     tb_buf_put(&ps->text, buf, (size_t)k);
+    tb_buf_printf(&ps->json, "\"%s\":\"%s\",", field, buf);
 }
 
 static const char *const words[] = { "click", "MainActivity", "en-US", "Europe/Paris",
@@ -173,8 +179,11 @@ static void event(struct tb_rng *r, struct pieces *ps, int kind)
 static void build(struct pieces *ps, int kind, size_t target, uint64_t seed)
 {
     struct tb_rng r = tb_rng_seed(seed);
-    while (ps->text.len < target)
+    while (ps->text.len < target) {
+        tb_buf_puts(&ps->json, "{");
         event(&r, ps, kind);
+        tb_buf_puts(&ps->json, "\"end\":1}\n");
+    }
 }
 
 /* ---- the scans being timed ---------------------------------------------- */
@@ -189,23 +198,29 @@ static void on_hit(void *ud, const struct lt_shape_hit *h)
 #define BIG (64 * 1024)
 
 static void run_big(const struct lt_shapes *s, struct lt_shapes_scratch *sc,
-                    const struct pieces *ps)
+                    const struct pieces *ps, bool ref)
 {
-    for (size_t off = 0; off < ps->text.len; off += BIG) {
-        size_t len = ps->text.len - off < BIG ? ps->text.len - off : BIG;
-        if (lt_shapes_scan(s, sc, lt_span_make(ps->text.p + off, len), lt_span_make("", 0),
-                           on_hit, NULL) != LT_OK)
+    for (size_t off = 0; off < ps->json.len; off += BIG) {
+        size_t len = ps->json.len - off < BIG ? ps->json.len - off : BIG;
+        struct lt_span d = lt_span_make(ps->json.p + off, len), f = lt_span_make("", 0);
+        enum lt_err e = ref ? lt__shapes_scan_window(s, sc, d, f, (size_t)1 << 30, on_hit, NULL)
+                            : lt_shapes_scan(s, sc, d, f, on_hit, NULL);
+        if (e != LT_OK)
             abort();
     }
 }
 
 static void run_small(const struct lt_shapes *s, struct lt_shapes_scratch *sc,
-                      const struct pieces *ps)
+                      const struct pieces *ps, bool ref)
 {
-    for (size_t i = 0; i < ps->n; i++)
-        if (lt_shapes_scan(s, sc, lt_span_make(ps->text.p + ps->off[i], ps->len[i]),
-                           lt_span_cstr(ps->field[i]), on_hit, NULL) != LT_OK)
+    for (size_t i = 0; i < ps->n; i++) {
+        struct lt_span d = lt_span_make(ps->text.p + ps->off[i], ps->len[i]);
+        struct lt_span f = lt_span_cstr(ps->field[i]);
+        enum lt_err e = ref ? lt__shapes_scan_window(s, sc, d, f, (size_t)1 << 30, on_hit, NULL)
+                            : lt_shapes_scan(s, sc, d, f, on_hit, NULL);
+        if (e != LT_OK)
             abort();
+    }
 }
 
 static hs_database_t *floor_db;
@@ -219,9 +234,9 @@ static int on_floor(unsigned id, unsigned long long f, unsigned long long t, uns
 
 static void run_floor_big(const struct pieces *ps)
 {
-    for (size_t off = 0; off < ps->text.len; off += BIG) {
-        size_t len = ps->text.len - off < BIG ? ps->text.len - off : BIG;
-        hs_scan(floor_db, (const char *)ps->text.p + off, (unsigned)len, 0, floor_scr, on_floor,
+    for (size_t off = 0; off < ps->json.len; off += BIG) {
+        size_t len = ps->json.len - off < BIG ? ps->json.len - off : BIG;
+        hs_scan(floor_db, (const char *)ps->json.p + off, (unsigned)len, 0, floor_scr, on_floor,
                 NULL);
     }
 }
@@ -257,9 +272,9 @@ static void c_scan(const uint8_t *p, size_t n)
 
 static void run_c_big(const struct pieces *ps)
 {
-    for (size_t off = 0; off < ps->text.len; off += BIG) {
-        size_t len = ps->text.len - off < BIG ? ps->text.len - off : BIG;
-        c_scan(ps->text.p + off, len);
+    for (size_t off = 0; off < ps->json.len; off += BIG) {
+        size_t len = ps->json.len - off < BIG ? ps->json.len - off : BIG;
+        c_scan(ps->json.p + off, len);
     }
 }
 
@@ -277,13 +292,15 @@ struct ctx {
     const struct pieces *ps;
 };
 
-enum how { SHAPES_BIG, SHAPES_SMALL, FLOOR_BIG, FLOOR_SMALL, C_BIG, C_SMALL };
+enum how { SHAPES_BIG, SHAPES_SMALL, HS_BIG, HS_SMALL, FLOOR_BIG, FLOOR_SMALL, C_BIG, C_SMALL };
 
 static void run(const struct ctx *c, enum how how)
 {
     switch (how) {
-    case SHAPES_BIG: run_big(c->s, c->sc, c->ps); break;
-    case SHAPES_SMALL: run_small(c->s, c->sc, c->ps); break;
+    case SHAPES_BIG: run_big(c->s, c->sc, c->ps, false); break;
+    case SHAPES_SMALL: run_small(c->s, c->sc, c->ps, false); break;
+    case HS_BIG: run_big(c->s, c->sc, c->ps, true); break;
+    case HS_SMALL: run_small(c->s, c->sc, c->ps, true); break;
     case FLOOR_BIG: run_floor_big(c->ps); break;
     case FLOOR_SMALL: run_floor_small(c->ps); break;
     case C_BIG: run_c_big(c->ps); break;
@@ -304,8 +321,8 @@ static void row(const char *name, const struct ctx *c, enum how how, int runs)
         items = n_hits;
     }
     qsort(t, (size_t)runs, sizeof t[0], cmp_double);
-    double mb = (double)c->ps->text.len / 1e6;
-    bool small = how == SHAPES_SMALL || how == FLOOR_SMALL || how == C_SMALL;
+    bool small = how == SHAPES_SMALL || how == HS_SMALL || how == FLOOR_SMALL || how == C_SMALL;
+    double mb = (double)(small ? c->ps->text.len : c->ps->json.len) / 1e6;
     double per = small ? (double)c->ps->n : (double)items;
     printf("%-30s %9.1f %11.0f %12.0f %12.3g\n", name, mb, mb / t[0], mb / t[runs / 2],
            per / t[runs / 2]);
@@ -393,17 +410,22 @@ int main(int argc, char **argv)
         char name[64];
         snprintf(name, sizeof name, "shapes/%s/64KiB", kinds[k]);
         row(name, &c, SHAPES_BIG, runs);
+        snprintf(name, sizeof name, "shapes_hs/%s/64KiB", kinds[k]);
+        row(name, &c, HS_BIG, runs);
         snprintf(name, sizeof name, "hs_floor/%s/64KiB", kinds[k]);
         row(name, &c, FLOOR_BIG, runs);
         snprintf(name, sizeof name, "c_candidates/%s/64KiB", kinds[k]);
         row(name, &c, C_BIG, runs);
         snprintf(name, sizeof name, "shapes/%s/small", kinds[k]);
         row(name, &c, SHAPES_SMALL, runs);
+        snprintf(name, sizeof name, "shapes_hs/%s/small", kinds[k]);
+        row(name, &c, HS_SMALL, runs);
         snprintf(name, sizeof name, "hs_floor/%s/small", kinds[k]);
         row(name, &c, FLOOR_SMALL, runs);
         snprintf(name, sizeof name, "c_candidates/%s/small", kinds[k]);
         row(name, &c, C_SMALL, runs);
         tb_buf_release(&ps.text);
+        tb_buf_release(&ps.json);
         free(ps.off);
         free(ps.len);
         free((void *)ps.field);

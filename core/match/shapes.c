@@ -3,38 +3,39 @@
  * shapes.c - the pattern detector of shapes.h (match layer; base/, libpsl,
  * Vectorscan).
  *
- * How a piece is scanned. One Vectorscan block database of seven simple
- * patterns finds candidates; each is validated in C against the whole
- * piece, and the hits are sorted by position before they are reported.
+ * Candidates. Every shape but the coordinates is found through one of
+ *   hexrun  a run of 12 or more hex digits (decimal runs included): C
+ *           dispatches on length and digits/letters: 15 digits IMEI/IMSI,
+ *           16 IMEISV, 19-20 ICCID, 14 hex MEID, 16 hex Android ID, 12 hex
+ *           MAC, 32 hex advertising ID; runs over 40 are no value
+ *   @       e-mail: C expands the local part left and the domain right
+ *   mac     xx:xx:xx:xx:xx:xx, xx-xx-..., xxxx.xxxx.xxxx (fixed lengths)
+ *   uuid    8-4-4-4-12 hex (fixed length)
+ *   +[1-9]  a phone number: C reads digits and separators forward
+ * Two finders produce them. A Vectorscan block database of these seven
+ * simple patterns (the hex run as [0-9A-Fa-f]{12}(?:[^0-9A-Fa-f]|\z): one
+ * report per run, at its end) is the reference, lt__shapes_scan_window().
+ * lt_shapes_scan() uses a SIMD finder in C instead (see "the C candidate
+ * finder" below): the repeats have no literal for Vectorscan to prefilter
+ * on, so the database runs an automaton on every byte, 0.3-0.7 GB/s, where
+ * the C finder runs at several GB/s on text without candidates
+ * (bench_shapes). Tests and the fuzz target check that both finders give
+ * the same hits. Each candidate is validated in C against the whole piece;
+ * the hits are sorted by position before they are reported.
  *
- *   hexrun  [0-9A-Fa-f]{12}(?:[^0-9A-Fa-f]|\z)   the end of every run of 12
- *           or more hex digits (decimal runs included): one report per run,
- *           whatever its length, so long hashes cost one callback. C walks
- *           back to the run's start (giving up past 40 bytes: no value is
- *           longer than 32) and dispatches on length and digits/letters:
- *           15 digits IMEI/IMSI, 16 IMEISV, 19-20 ICCID, 14 hex MEID, 16 hex
- *           Android ID, 12 hex MAC, 32 hex advertising ID.
- *   @       e-mail: C expands the local part left and the domain right.
- *   mac     xx:xx:xx:xx:xx:xx, xx-xx-..., xxxx.xxxx.xxxx (fixed lengths).
- *   uuid    8-4-4-4-12 hex (fixed length).
- *   \+[1-9] a phone number: C reads digits and separators forward.
- *
- * Nothing here needs start-of-match (fixed lengths, or C walks back), so
- * the database is compiled without HS_FLAG_SOM_LEFTMOST and scans at full
- * speed. A piece without any candidate costs one hs_scan() pass plus the
- * classification of its field name (a few dozen byte compares).
  * Coordinates (and bare MSISDN digits) are looked for only in a field
  * whose name asks for them, by a plain C pass over the piece.
  *
- * Field-gated kinds (mac, bssid, adid, android_id, phone, meid in decimal)
- * take the field name given by the caller, or else a key written just
- * before the value inside the piece ("mac=...", "\"gaid\":\"...\"",
- * "imei: ..."), for text that reached us undecoded.
+ * Field-gated kinds (mac, bssid, adid, android_id, phone, IMEISV, meid in
+ * decimal) take the field name given by the caller, or else a key written
+ * just before the value inside the piece ("mac=...", "\"gaid\":\"...\"",
+ * "imei: ..."), for text that reached us undecoded. The key is classified
+ * only once a candidate has passed its shape checks.
  *
  * Whole tokens: a value may not touch letters or digits, a digit value may
  * not touch ".<digit>" (a decimal), and no value may continue a run of
- * hex groups ("-0305" or ":ab" on either side). A byte ending a percent
- * escape ("%22", "%3D") before a value separates, as in matcher.h.
+ * short hex groups ("9a0c-" or ":ab" on either side). A byte ending a
+ * percent escape ("%22", "%3D") before a value separates, as in matcher.h.
  */
 #include <hs/hs.h>
 #if defined(__SSE2__)
@@ -51,19 +52,34 @@
 
 /* ---- bytes -------------------------------------------------------------- */
 
-static inline bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
+/* Byte classes: C_DIGIT [0-9], C_HEXL [A-Fa-f], C_ALPHA [A-Za-z], C_SEP
+   [:.-] (the separators of the MAC and UUID notations). A table: the run
+   walks below are its hottest loops. */
+enum { C_DIGIT = 1, C_HEXL = 2, C_ALPHA = 4, C_SEP = 8 };
+static const uint8_t cls[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 0, 0, 0, 0, 0,
+    0, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0,
+    0, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
 
-static inline bool is_hex(uint8_t c)
-{
-    return is_digit(c) || ((uint8_t)(c | 0x20) >= 'a' && (uint8_t)(c | 0x20) <= 'f');
-}
-
-static inline bool is_alpha(uint8_t c)
-{
-    return (uint8_t)(c | 0x20) >= 'a' && (uint8_t)(c | 0x20) <= 'z';
-}
-
-static inline bool is_alnum(uint8_t c) { return is_digit(c) || is_alpha(c); }
+static inline bool is_digit(uint8_t c) { return cls[c] & C_DIGIT; }
+static inline bool is_hex(uint8_t c) { return cls[c] & (C_DIGIT | C_HEXL); }
+static inline bool is_alpha(uint8_t c) { return cls[c] & C_ALPHA; }
+static inline bool is_alnum(uint8_t c) { return cls[c] & (C_DIGIT | C_ALPHA); }
+static inline bool in_k(uint8_t c) { return cls[c] & (C_DIGIT | C_HEXL | C_SEP); }
 
 static inline uint8_t lower(uint8_t c) { return c >= 'A' && c <= 'Z' ? (uint8_t)(c | 0x20) : c; }
 
@@ -171,21 +187,13 @@ static void name_split(struct name *nm, const uint8_t *p, size_t len)
     nm->j[nm->n] = 0;
 }
 
-static bool nm_contains(const struct name *nm, const char *tok)
+/* The name holds tok at i; with word, tok starts and ends on word
+   boundaries (it may span words: "advertising" "id"). */
+static inline bool nm_at(const struct name *nm, size_t i, const char *tok, size_t k, bool word)
 {
-    return strstr(nm->j, tok) != NULL;
-}
-
-/* tok occurs as a sequence of whole words ("advertising" "id"). */
-static bool nm_word(const struct name *nm, const char *tok)
-{
-    size_t k = strlen(tok);
-    for (const char *q = strstr(nm->j, tok); q; q = strstr(q + 1, tok)) {
-        size_t at = (size_t)(q - nm->j);
-        if (nm->ws[at] && nm->ws[at + k])
-            return true;
-    }
-    return false;
+    if (i + k > nm->n || memcmp(nm->j + i, tok, k) != 0)
+        return false;
+    return !word || (nm->ws[i] && nm->ws[i + k]);
 }
 
 static bool nm_ends(const struct name *nm, const char *tok)
@@ -194,56 +202,145 @@ static bool nm_ends(const struct name *nm, const char *tok)
     return nm->n >= k && memcmp(nm->j + nm->n - k, tok, k) == 0;
 }
 
+/* tokens found in a name */
+enum {
+    T_IMEI = 1u << 0, T_IMSI = 1u << 1, T_MEID = 1u << 2, T_MAC = 1u << 3,
+    T_BSSID = 1u << 4, T_AP = 1u << 5, T_ADID = 1u << 6, T_AID = 1u << 7,
+    T_PHONE = 1u << 8, T_MSISDN = 1u << 9, T_LAT = 1u << 10, T_LON = 1u << 11,
+    T_PAIR_LAT = 1u << 12, T_PAIR_LON = 1u << 13,
+};
+
+/*
+ * One pass over the name, a switch on each position's letter: distinctive
+ * tokens anywhere (ANY), short or ambiguous ones only as whole words (WD).
+ * Cost: a few compares per letter of the name, for every piece scanned.
+ */
 unsigned lt__shapes_field_flags(const uint8_t *p, size_t len)
 {
     if (len == 0)
         return 0;
     struct name nm;
     name_split(&nm, p, len);
-    if (nm.n == 0)
-        return 0;
+    unsigned t = 0;
+#define ANY(tok) nm_at(&nm, i, tok, sizeof tok - 1, false)
+#define WD(tok) nm_at(&nm, i, tok, sizeof tok - 1, true)
+    for (size_t i = 0; i < nm.n; i++) {
+        switch (nm.j[i]) {
+        case 'a':
+            if (ANY("aaid") || ANY("advertisingid") || ANY("advertiserid") || WD("adid"))
+                t |= T_ADID;
+            if (ANY("androidid") || WD("aid"))
+                t |= T_AID;
+            if (WD("ap"))
+                t |= T_AP;
+            break;
+        case 'b':
+            if (ANY("bssid"))
+                t |= T_BSSID;
+            break;
+        case 'd':
+            if (WD("deviceid"))
+                t |= T_AID;
+            break;
+        case 'g':
+            if (ANY("gaid") || ANY("googleadid"))
+                t |= T_ADID;
+            break;
+        case 'i':
+            if (ANY("imei"))
+                t |= T_IMEI;
+            if (ANY("imsi"))
+                t |= T_IMSI;
+            if (ANY("idfa") || WD("ifa"))
+                t |= T_ADID;
+            break;
+        case 'l':
+            if (ANY("latlng") || ANY("latlon") || WD("ll"))
+                t |= T_PAIR_LAT;
+            if (ANY("lnglat") || ANY("lonlat") || ANY("longlat"))
+                t |= T_PAIR_LON;
+            if (ANY("latitude") || WD("lat"))
+                t |= T_LAT;
+            if (ANY("longitude") || WD("lon") || WD("lng") || WD("long"))
+                t |= T_LON;
+            break;
+        case 'm':
+            if (WD("meid"))
+                t |= T_MEID;
+            if (WD("mac") || WD("macaddr") || WD("macaddress"))
+                t |= T_MAC;
+            if (ANY("msisdn"))
+                t |= T_MSISDN;
+            if (ANY("mobile"))
+                t |= T_PHONE;
+            break;
+        case 'o':
+            if (ANY("oaid"))
+                t |= T_ADID;
+            break;
+        case 'p':
+            if (ANY("phone"))
+                t |= T_PHONE;
+            break;
+        case 'r':
+            if (WD("router"))
+                t |= T_AP;
+            break;
+        case 's':
+            if (WD("subscriberid"))
+                t |= T_IMSI;
+            if (ANY("ssaid"))
+                t |= T_AID;
+            break;
+        case 't':
+            if (WD("tel") || WD("telno") || WD("telnum"))
+                t |= T_PHONE;
+            break;
+        case 'w':
+            if (ANY("wifi") || ANY("wlan"))
+                t |= T_MAC;
+            break;
+        default:
+            break;
+        }
+    }
+#undef ANY
+#undef WD
+    /* "hmac", "cmac", "imac", "gmac" are no hardware addresses: a "mac"
+       suffix off a word boundary needs a name longer than them */
+    if (nm.n >= 6 && nm_ends(&nm, "mac"))
+        t |= T_MAC;
+    if (nm_ends(&nm, "gpsadid"))
+        t |= T_ADID;
     unsigned f = 0;
-    if (nm_contains(&nm, "imei"))
+    if (t & T_IMEI)
         f |= LT__SF_IMEI;
-    if (nm_contains(&nm, "imsi") || nm_word(&nm, "subscriberid"))
+    if (t & T_IMSI)
         f |= LT__SF_IMSI;
-    if (nm_word(&nm, "meid"))
+    if (t & T_MEID)
         f |= LT__SF_MEID;
-    /* "hmac", "cmac", "imac", "gmac" are not hardware addresses: an
-       unaligned "mac" suffix needs a name longer than them */
-    if (nm_word(&nm, "mac") || nm_word(&nm, "macaddr") || nm_word(&nm, "macaddress") ||
-        (nm_ends(&nm, "mac") && nm.n >= 6) || nm_contains(&nm, "wifi") ||
-        nm_contains(&nm, "wlan"))
+    if (t & T_MAC)
         f |= LT__SF_MAC;
-    if (nm_contains(&nm, "bssid") || ((f & LT__SF_MAC) && (nm_word(&nm, "ap") ||
-                                                           nm_word(&nm, "router"))))
+    if ((t & T_BSSID) || ((t & T_MAC) && (t & T_AP)))
         f |= LT__SF_MAC | LT__SF_BSSID;
-    if (nm_contains(&nm, "gaid") || nm_contains(&nm, "aaid") || nm_contains(&nm, "idfa") ||
-        nm_contains(&nm, "oaid") || nm_contains(&nm, "advertisingid") ||
-        nm_contains(&nm, "advertiserid") || nm_contains(&nm, "googleadid") ||
-        nm_word(&nm, "adid") || nm_ends(&nm, "gpsadid") || nm_word(&nm, "ifa"))
+    if (t & T_ADID)
         f |= LT__SF_ADID;
-    if (nm_contains(&nm, "androidid") || nm_word(&nm, "deviceid") || nm_word(&nm, "aid") ||
-        nm_contains(&nm, "ssaid"))
+    if (t & T_AID)
         f |= LT__SF_AID;
-    if (nm_contains(&nm, "msisdn"))
+    if (t & T_MSISDN)
         f |= LT__SF_PHONE | LT__SF_MSISDN;
-    if (nm_contains(&nm, "phone") || nm_contains(&nm, "mobile") || nm_word(&nm, "tel") ||
-        nm_word(&nm, "telno") || nm_word(&nm, "telnum"))
+    if (t & T_PHONE)
         f |= LT__SF_PHONE;
-    bool pair_lat = nm_contains(&nm, "latlng") || nm_contains(&nm, "latlon") ||
-                    nm_word(&nm, "ll");
-    bool pair_lon = nm_contains(&nm, "lnglat") || nm_contains(&nm, "lonlat") ||
-                    nm_contains(&nm, "longlat");
-    if (pair_lat || pair_lon)
+    if (t & (T_PAIR_LAT | T_PAIR_LON)) {
         f |= LT__SF_LAT | LT__SF_LON;
-    else if (nm_word(&nm, "lat") || nm_contains(&nm, "latitude"))
-        f |= LT__SF_LAT;
-    if (!(pair_lat || pair_lon) && (nm_word(&nm, "lon") || nm_word(&nm, "lng") ||
-                                    nm_word(&nm, "long") || nm_contains(&nm, "longitude")))
-        f |= LT__SF_LON;
-    if (pair_lon && !pair_lat)
-        f |= LT__SF_LONFIRST;
+        if (!(t & T_PAIR_LAT))
+            f |= LT__SF_LONFIRST;
+    } else {
+        if (t & T_LAT)
+            f |= LT__SF_LAT;
+        if (t & T_LON)
+            f |= LT__SF_LON;
+    }
     return f;
 }
 
@@ -500,7 +597,9 @@ static bool mac_ok(const uint8_t oct[6])
     return true;
 }
 
-static void try_mac(struct scan *c, size_t s, size_t e, unsigned f)
+/* The hex digits of p[s..e) as a MAC; fp: the field flags, or NULL to
+   look them up (after the cheaper shape checks). */
+static void try_mac(struct scan *c, size_t s, size_t e, const unsigned *fp)
 {
     uint8_t oct[6];
     unsigned k = 0;
@@ -521,7 +620,9 @@ static void try_mac(struct scan *c, size_t s, size_t e, unsigned f)
     }
     if (k != 6 || have_hi || !mac_ok(oct))
         return;
-    add_hit(c, (f & LT__SF_BSSID) ? "bssid" : "mac", s, e, 0);
+    unsigned f = fp ? *fp : flags_at(c, s);
+    if (f & LT__SF_MAC)
+        add_hit(c, (f & LT__SF_BSSID) ? "bssid" : "mac", s, e, 0);
 }
 
 /*
@@ -592,7 +693,7 @@ static void on_digits(struct scan *c, size_t s, size_t e)
     else if (len == 14 && (f & LT__SF_MEID) && !all_zero(p, s, e))
         add_hit(c, "meid", s, e, 0);
     else if (len == 12 && (f & LT__SF_MAC))
-        try_mac(c, s, e, f);
+        try_mac(c, s, e, &f);
     else if (len == 32 && (f & LT__SF_ADID) && uuid_ok(p, s, e))
         add_hit(c, "adid", s, e, 0);
 }
@@ -606,7 +707,7 @@ static void on_hex(struct scan *c, size_t s, size_t e)
         /* A MEID (3GPP2 S.R0048): 56 bits, regional code A0-FF for
            globally administered ones. Outside a field named meid, only
            those: "a 14-hex token" alone is too weak. */
-        if ((flags_at(c, s) & LT__SF_MEID) || (is_alpha(p[s]) && hexval(p[s]) >= 0xa))
+        if ((is_alpha(p[s]) && hexval(p[s]) >= 0xa) || (flags_at(c, s) & LT__SF_MEID))
             add_hit(c, "meid", s, e, 0);
         return;
     }
@@ -616,7 +717,7 @@ static void on_hex(struct scan *c, size_t s, size_t e)
     if (len == 16 && (f & LT__SF_AID))
         add_hit(c, "android_id", s, e, 0);
     else if (len == 12 && (f & LT__SF_MAC))
-        try_mac(c, s, e, f);
+        try_mac(c, s, e, &f);
     else if (len == 32 && (f & LT__SF_ADID) && uuid_ok(p, s, e))
         add_hit(c, "adid", s, e, 0);
 }
@@ -749,8 +850,6 @@ static void on_plus(struct scan *c, size_t q)
     const uint8_t *p = c->p;
     if ((q > 0 && (is_alnum(p[q - 1]) || p[q - 1] == '+')))
         return;
-    if (!(flags_at(c, q) & LT__SF_PHONE))
-        return;
     size_t i = q + 1, last = q, digits = 0;
     unsigned seps = 0;
     while (i < c->n) {
@@ -769,7 +868,7 @@ static void on_plus(struct scan *c, size_t q)
         i++;
     }
     size_t e = last + 1;
-    if (digits < 7 || (e < c->n && is_alnum(p[e])))
+    if (digits < 7 || (e < c->n && is_alnum(p[e])) || !(flags_at(c, q) & LT__SF_PHONE))
         return;
     add_hit(c, "phone", q, e, 0);
 }
@@ -780,13 +879,10 @@ static void on_fixed(struct scan *c, unsigned id, size_t to)
     size_t s = to - len;
     if (!whole_token(c->p, c->n, s, to))
         return;
-    unsigned f = flags_at(c, s);
-    if (id == P_UUID) {
-        if ((f & LT__SF_ADID) && uuid_ok(c->p, s, to))
-            add_hit(c, "adid", s, to, 0);
-    } else if (f & LT__SF_MAC) {
-        try_mac(c, s, to, f);
-    }
+    if (id != P_UUID)
+        try_mac(c, s, to, NULL);
+    else if (uuid_ok(c->p, s, to) && (flags_at(c, s) & LT__SF_ADID))
+        add_hit(c, "adid", s, to, 0);
 }
 
 static int on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
@@ -820,8 +916,6 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
  * the run: hex runs, and the fixed shapes tried at each hex group's start
  * (or just after a percent escape, as the database would find them).
  */
-static inline bool in_k(uint8_t c) { return is_hex(c) || c == ':' || c == '.' || c == '-'; }
-
 static bool hex_only(const uint8_t *p, size_t k, size_t len)
 {
     for (size_t i = 0; i < len; i++)

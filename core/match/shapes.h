@@ -2,11 +2,15 @@
 /*
  * shapes.h - the pattern detector (SPEC §4 detector "pattern"): personal
  * data found by its shape and confirmed by a validator, no manifest needed
- * (match layer; base/, libpsl). Vectorscan finds candidates (literal
- * prefilters and simple bounded patterns); C code validates:
+ * (match layer; base/, libpsl, Vectorscan). Candidates are found by a SIMD
+ * byte-class scan (a Vectorscan database of the same simple patterns is the
+ * tested reference, see shapes.c); C code validates:
  *   imei   15 digits, Luhn, plausible type-allocation code; IMEISV (16
  *          digits) only in a field named like an IMEI
- *   imsi   15 digits whose MCC is a real one (table shipped as data)
+ *   imsi   15 digits whose MCC is a real one (table shipped as data); an
+ *          IMEI when both validate (unless the field is named for an IMSI);
+ *          never in a field named for an IMEI; starting 35 and failing Luhn
+ *          (a mistyped IMEI, most likely) only in a field named for an IMSI
  *   iccid  19-20 digits starting 89, Luhn
  *   meid   14 hex digits with a letter and a regional code A0-FF, or any
  *          14 hex digits in a field named like meid
@@ -50,7 +54,8 @@ typedef void (*lt_shape_cb)(void *ud, const struct lt_shape_hit *h);
 struct lt_shapes;          /* read-only after lt_shapes_new, shared */
 struct lt_shapes_scratch;  /* per thread */
 
-/* LT_OK, LT_E_NOMEM, LT_E_MALFORMED (Vectorscan refused: msg). */
+/* LT_OK, LT_E_NOMEM, LT_E_MALFORMED (Vectorscan refused, or libpsl has no
+   public suffix list: msg). */
 enum lt_err lt_shapes_new(struct lt_shapes **out, char *msg, size_t msg_cap);
 void lt_shapes_free(struct lt_shapes *s);
 struct lt_shapes_scratch *lt_shapes_scratch_new(const struct lt_shapes *s);
@@ -60,7 +65,10 @@ void lt_shapes_scratch_free(struct lt_shapes_scratch *sc);
  * lt_shapes_scan() - every validated value in data (a decoded piece) whose
  * innermost field name is field (empty when none), in order of position.
  * A value must stand as a whole token (not inside a longer run of its
- * class). LT_OK or LT_E_NOMEM.
+ * class). field and data are borrowed for the call; a hit's kind is a
+ * static string. LT_OK, LT_E_NOMEM (the hit list could not grow; nothing
+ * was reported) or LT_E_MALFORMED (s or sc is NULL). Needs no more than
+ * sc, so one scratch per thread; s is shared read-only.
  */
 enum lt_err lt_shapes_scan(const struct lt_shapes *s,
                            struct lt_shapes_scratch *sc, struct lt_span data,

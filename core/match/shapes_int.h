@@ -49,10 +49,10 @@ unsigned lt__shapes_field_flags(const uint8_t *name, size_t len);
 int lt__imei_rbi_ok(const char *d);
 
 /*
- * lt__shapes_scan_window() - lt_shapes_scan() that hands Vectorscan at
- * most win bytes at a time (windows overlap; a value is reported once).
- * lt_shapes_scan() uses a 1 GiB window, as hs_scan() takes an unsigned
- * length; tests use small ones.
+ * lt__shapes_scan_window() - lt_shapes_scan() with candidates found by the
+ * Vectorscan database (the reference for the C finder), which is handed at
+ * most win bytes at a time (windows overlap; a value is reported once;
+ * hs_scan() takes an unsigned length). Same hits, same order, same codes.
  */
 enum lt_err lt__shapes_scan_window(const struct lt_shapes *s,
                                    struct lt_shapes_scratch *sc,

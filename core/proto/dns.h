@@ -38,12 +38,12 @@ typedef void (*lt_dns_answer_cb)(void *ud, const struct lt_dns_answer *a);
  * counts, names running off the end, pointer loops); LT_E_TRUNCATED.
  *
  * Details: *m is filled as far as the message was read (qname "" unless
- * the first question was whole). Names are text as dig prints them: lower case, no final dot,
- * "" for the root, '.' and '' inside a label escaped with '', bytes
- * outside 0x21..0x7e as \DDD; a name whose text would not fit
- * LT_DNS_NAME_MAX (only possible with escapes) makes the message
- * LT_E_MALFORMED. Compression pointers must point strictly backwards, past
- * the header (at most 64 jumps, 255 wire octets). qdcount > 16 or
+ * the first question was whole). Names are text as dig prints them:
+ * lower case, no final dot, "" for the root, '.' and '\' inside a label
+ * escaped with '\', bytes outside 0x21..0x7e as \DDD; a name whose text
+ * would not fit LT_DNS_NAME_MAX (only possible with escapes) makes the
+ * message LT_E_MALFORMED. Compression pointers must point strictly
+ * backwards, past the header (at most 64 jumps, 255 wire octets). qdcount > 16 or
  * an+ns+arcount > 512 is LT_E_MALFORMED. Every record of every section is
  * validated (rdata inside the message; A rdlength 4, AAAA 16, CNAME rdata
  * exactly one name, in class IN); trailing bytes after the last one are
