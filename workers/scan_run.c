@@ -12,6 +12,7 @@
 #include "core/io/outfile.h"
 #include "core/match/browsing.h"
 #include "core/match/matcher.h"
+#include "core/match/shapes.h"
 #include "core/out/tsv.h"
 #include "core/out/zframe.h"
 
@@ -284,6 +285,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     struct run_ctx c = { .s = s, .write_err = LT_OK };
     struct lt_matcher *mt = NULL;
     struct lt_browsing *browsing = NULL;
+    struct lt_shapes *shapes = NULL;
     struct lt_pipe *p = NULL;
     enum lt_err e = LT_OK;
 
@@ -324,7 +326,10 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         e = LT_E_NOMEM;
         goto out;
     }
-    struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing }, o->values };
+    if ((e = lt_shapes_new(&shapes, s->msg, sizeof s->msg)) != LT_OK)
+        goto out;
+    struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing, shapes },
+                               o->values };
     c.z = lt_zframe_new(3);
     p = c.z ? lt_pipe_new(&cfg, &hooks) : NULL;
     if (!p) {
@@ -366,6 +371,7 @@ out:
     lt_zframe_free(c.z);
     lt_matcher_free(mt);
     lt_browsing_free(browsing);
+    lt_shapes_free(shapes);
     if (c.requests) {
         if (e == LT_OK) {
             e = lt_outfile_commit(&requests);

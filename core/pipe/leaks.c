@@ -20,6 +20,8 @@ struct lt_leak_cand {
     size_t from, to;
     uint8_t coord;              /* 0, 'a', 'o' */
     bool dropped;               /* inside a longer match of the same kind */
+    const char *detector;
+    uint64_t vhash;             /* of the value: pattern vs identifier */
 };
 
 /* One identifier seen as two overlapping variants ("+14155550123" and,
@@ -64,8 +66,11 @@ enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_detectors *det,
     lk->seen = lt_calloc(SEEN_SLOTS, sizeof *lk->seen);
     if (mt)
         lk->ms = lt_match_scratch_new(mt);
+    if (det->shapes)
+        lk->ss = lt_shapes_scratch_new(det->shapes);
     lk->url_scratch = lt_malloc(URL_SCRATCH);
     if (!lk->cands || !lk->seen || (mt && !lk->ms) || !lk->url_scratch ||
+        (det->shapes && !lk->ss) ||
         lt_unwrap_init(&lk->unwrap, lim, st) != LT_OK) {
         lt_leaks_release(lk);
         return LT_E_NOMEM;
@@ -76,6 +81,7 @@ enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_detectors *det,
 void lt_leaks_release(struct lt_leaks *lk)
 {
     lt_match_scratch_free(lk->ms);
+    lt_shapes_scratch_free(lk->ss);
     lt_free(lk->url_scratch);
     lt_unwrap_release(&lk->unwrap);
     lt_free(lk->cands);
@@ -159,6 +165,8 @@ static void add_record(struct lt_leaks *lk, const char *kind,
     c->to = to;
     c->coord = coord;
     c->dropped = false;
+    c->detector = detector;
+    c->vhash = lt_fnv1a(LT_FNV_SEED, value.p, value.len);
 }
 
 static void on_match(void *ud, uint32_t lit_id, size_t from, size_t to)
@@ -208,6 +216,27 @@ static void on_url(void *ud, const struct lt_url_hit *h)
                    NO_DEVICE, 0, h->from, h->to);
 }
 
+static void on_shape(void *ud, const struct lt_shape_hit *h)
+{
+    struct lt_leaks *lk = ud;
+    const struct lt_piece *pc = lk->piece;
+    struct lt_span value = lt_span_make(pc->data.p + h->from, h->to - h->from);
+    struct lt_span key = pc->field.len ? pc->field : lt_span_make(NULL, 0);
+    if (first_sighting(lk, h->kind, value, pc))
+        add_record(lk, h->kind, "pattern", key, "exact", value, NO_DEVICE,
+                   h->coord, h->from, h->to);
+}
+
+/* true when an identifier record of this message has the same value. */
+static bool identifier_has(const struct lt_leaks *lk, uint64_t vhash)
+{
+    for (uint32_t i = 0; i < lk->n_cands; i++)
+        if (lk->cands[i].vhash == vhash && !strcmp(lk->cands[i].detector, "identifier") &&
+            !lk->cands[i].dropped)
+            return true;
+    return false;
+}
+
 /* Browsers send the page a request comes from in these by design. */
 static bool browsing_exempt(const struct lt_piece *pc)
 {
@@ -222,6 +251,8 @@ static void on_piece(void *ud, const struct lt_piece *pc)
     lk->piece = pc;
     if (lk->mt)
         lt_matcher_scan(lk->mt, lk->ms, pc->data.p, pc->data.len, on_match, lk);
+    if (lk->ss)
+        lt_shapes_scan(lk->det.shapes, lk->ss, pc->data, pc->field, on_shape, lk);
     if (lk->det.browsing && !browsing_exempt(pc))
         lt_browsing_scan(lk->det.browsing, pc->data, lk->req_domain_span,
                          lk->url_scratch, URL_SCRATCH, on_url, lk);
@@ -259,7 +290,7 @@ void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
                    const struct lt_http_request *req, const char *device,
                    lt_leak_cb cb, void *ud)
 {
-    if (!lk->mt && !lk->det.browsing)
+    if (!lk->mt && !lk->det.browsing && !lk->ss)
         return;
     char ipbuf[64];
     lk->ctx = ctx;
@@ -296,6 +327,8 @@ void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
     for (uint32_t i = 0; i < lk->n_cands; i++) {
         const struct lt_leak_cand *c = &lk->cands[i];
         if (c->dropped || (c->coord && !coord_paired(lk, c)))
+            continue;
+        if (!strcmp(c->detector, "pattern") && identifier_has(lk, c->vhash))
             continue;
         cb(ud, c->kind, lk->lines.p + c->off, c->len);
     }

@@ -6,7 +6,10 @@
  * Every decoded piece of the message goes through every detector: the
  * identifiers of every device of the manifest (detector "identifier") and
  * URLs and searches of other sites (detector "browsing"; not in the
- * Referer and Origin headers, which browsers send by design). An
+ * Referer and Origin headers, which browsers send by design) and personal
+ * data recognised by shape and validated (detector "pattern"; a value the
+ * identifier detector reported in the same message is not reported again).
+ * An
  * identifier match becomes a record (SPEC §4):
  * `device` is the device whose capture this is; `key` is the manifest key
  * when the identifier is that device's own, and "<key>@<device id>" when it
@@ -31,6 +34,7 @@
 #include "../http/http1.h"
 #include "../match/browsing.h"
 #include "../match/matcher.h"
+#include "../match/shapes.h"
 #include "../out/record.h"
 
 /* Where and when a message was seen. Borrowed for the call. */
@@ -57,6 +61,7 @@ struct lt_detectors {
     const struct lt_manifest *mf;     /* identifiers' devices (may be empty) */
     const struct lt_matcher *mt;      /* detector "identifier" */
     const struct lt_browsing *browsing; /* detector "browsing" */
+    const struct lt_shapes *shapes;     /* detector "pattern" */
 };
 
 struct lt_leaks {
@@ -64,6 +69,7 @@ struct lt_leaks {
     const struct lt_manifest *mf;     /* det.mf, or an empty manifest */
     const struct lt_matcher *mt;      /* det.mt */
     struct lt_match_scratch *ms;      /* owned */
+    struct lt_shapes_scratch *ss;     /* owned */
     uint8_t *url_scratch;             /* owned: unescaped URLs, search terms */
     char req_domain[256];             /* registrable domain of the host */
     struct lt_span req_domain_span;
