@@ -53,15 +53,15 @@
 /* ---- bytes -------------------------------------------------------------- */
 
 /* Byte classes: C_DIGIT [0-9], C_HEXL [A-Fa-f], C_ALPHA [A-Za-z], C_SEP
-   [:.-] (the separators of the MAC and UUID notations). A table: the run
-   walks below are its hottest loops. */
-enum { C_DIGIT = 1, C_HEXL = 2, C_ALPHA = 4, C_SEP = 8 };
+   [:.-] (the separators of the MAC and UUID notations), C_PUNCT [@+]. A
+   table: the run walks below are its hottest loops. */
+enum { C_DIGIT = 1, C_HEXL = 2, C_ALPHA = 4, C_SEP = 8, C_PUNCT = 16 };
 static const uint8_t cls[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 8, 8, 0,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 0, 0, 0, 0, 0,
-    0, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4,
+    16, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4,
     4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0,
     0, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4,
     4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0,
@@ -160,38 +160,42 @@ static void name_split(struct name *nm, const uint8_t *p, size_t len)
         p += len - NAME_CAP;
         len = NAME_CAP;
     }
-    nm->n = 0;
+    /* locals, not nm->n: stores through char pointers may alias it */
+    size_t n = 0;
     bool brk = true;
     uint8_t prev = 0;
     for (size_t i = 0; i < len; i++) {
         uint8_t c = p[i];
-        if (!is_alnum(c)) {
+        uint8_t k = cls[c];
+        if (!(k & (C_DIGIT | C_ALPHA))) {
             brk = true;
             continue;
         }
-        bool up = c >= 'A' && c <= 'Z';
-        bool start = brk || nm->n == 0;
-        if (!start && up && prev >= 'a' && prev <= 'z')
-            start = true; /* deviceMac */
-        if (!start && up && prev >= 'A' && prev <= 'Z' && i + 1 < len && p[i + 1] >= 'a' &&
-            p[i + 1] <= 'z')
-            start = true; /* IMEIValue, MACAddress */
-        if (!start && is_digit(c) != is_digit(prev))
+        bool start = brk || n == 0;
+        if (!start && c >= 'A' && c <= 'Z' && prev >= 'A' && prev <= 'Z') {
+            /* IMEIValue, MACAddress: an upper-case letter before a lower */
+            start = i + 1 < len && p[i + 1] >= 'a' && p[i + 1] <= 'z';
+        } else if (!start && c >= 'A' && c <= 'Z') {
+            start = prev >= 'a' && prev <= 'z'; /* deviceMac */
+        }
+        if (!start && (k & C_DIGIT) != (cls[prev] & C_DIGIT))
             start = true; /* imei1 */
-        nm->ws[nm->n] = start;
-        nm->j[nm->n++] = (char)lower(c);
+        nm->ws[n] = start;
+        nm->j[n++] = (char)lower(c);
         prev = c;
         brk = false;
     }
-    nm->ws[nm->n] = 1;
-    nm->j[nm->n] = 0;
+    nm->ws[n] = 1;
+    nm->j[n] = 0;
+    nm->n = n;
 }
 
 /* The name holds tok at i; with word, tok starts and ends on word
    boundaries (it may span words: "advertising" "id"). */
 static inline bool nm_at(const struct name *nm, size_t i, const char *tok, size_t k, bool word)
 {
-    if (i + k > nm->n || memcmp(nm->j + i, tok, k) != 0)
+    /* the caller matched tok[0]; the second byte rejects most cheaply */
+    if (i + k > nm->n || nm->j[i + 1] != tok[1] || memcmp(nm->j + i, tok, k) != 0)
         return false;
     return !word || (nm->ws[i] && nm->ws[i + k]);
 }
@@ -210,6 +214,25 @@ enum {
     T_PAIR_LAT = 1u << 12, T_PAIR_LON = 1u << 13,
 };
 
+/* The first two letters of every token below: bit y of [x] for "xy". */
+#define B(y) (1u << ((y) - 'a'))
+static const uint32_t token_bigrams[26] = {
+    ['a' - 'a'] = B('a') | B('d') | B('n') | B('i') | B('p'),
+    ['b' - 'a'] = B('s'),
+    ['d' - 'a'] = B('e'),
+    ['g' - 'a'] = B('a') | B('o'),
+    ['i' - 'a'] = B('m') | B('d') | B('f'),
+    ['l' - 'a'] = B('a') | B('l') | B('n') | B('o'),
+    ['m' - 'a'] = B('e') | B('a') | B('s') | B('o'),
+    ['o' - 'a'] = B('a'),
+    ['p' - 'a'] = B('h'),
+    ['r' - 'a'] = B('o'),
+    ['s' - 'a'] = B('u') | B('s'),
+    ['t' - 'a'] = B('e'),
+    ['w' - 'a'] = B('i') | B('l'),
+};
+#undef B
+
 /*
  * One pass over the name, a switch on each position's letter: distinctive
  * tokens anywhere (ANY), short or ambiguous ones only as whole words (WD).
@@ -224,7 +247,12 @@ unsigned lt__shapes_field_flags(const uint8_t *p, size_t len)
     unsigned t = 0;
 #define ANY(tok) nm_at(&nm, i, tok, sizeof tok - 1, false)
 #define WD(tok) nm_at(&nm, i, tok, sizeof tok - 1, true)
-    for (size_t i = 0; i < nm.n; i++) {
+    for (size_t i = 0; i + 1 < nm.n; i++) {
+        /* most positions start no token: one table test skips them (a
+           switch on every letter costs a mispredicted jump each) */
+        unsigned c0 = (unsigned)(uint8_t)nm.j[i] - 'a', c1 = (unsigned)(uint8_t)nm.j[i + 1] - 'a';
+        if (c0 >= 26 || c1 >= 26 || !(token_bigrams[c0] >> c1 & 1))
+            continue;
         switch (nm.j[i]) {
         case 'a':
             if (ANY("aaid") || ANY("advertisingid") || ANY("advertiserid") || WD("adid"))
@@ -470,7 +498,9 @@ struct scan {
     struct lt_shapes_scratch *sc;
     const uint8_t *p;
     size_t n;
-    unsigned fflags;  /* of the caller's field name */
+    struct lt_span field;
+    unsigned fflags;  /* of field, once fflags_known */
+    bool fflags_known;
     size_t base;      /* offset of the current window */
     size_t min_end;   /* matches ending at or before were seen already */
     bool nomem;
@@ -576,9 +606,20 @@ static unsigned inline_key_flags(const uint8_t *p, size_t s)
     return ke > i ? lt__shapes_field_flags(p + i, ke - i) : 0;
 }
 
-static unsigned flags_at(const struct scan *c, size_t s)
+/* The caller's field name is classified on first need: most pieces have
+   no candidate that asks. */
+static unsigned field_flags(struct scan *c)
 {
-    return c->fflags | inline_key_flags(c->p, s);
+    if (!c->fflags_known) {
+        c->fflags = lt__shapes_field_flags(c->field.p, c->field.len);
+        c->fflags_known = true;
+    }
+    return c->fflags;
+}
+
+static unsigned flags_at(struct scan *c, size_t s)
+{
+    return field_flags(c) | inline_key_flags(c->p, s);
 }
 
 /* MAC-48 in p[s..e): hex digits only (separators skipped by the caller
@@ -654,7 +695,7 @@ static void on_digits(struct scan *c, size_t s, size_t e)
     size_t len = e - s;
     /* "+33..." is a phone number's (P_PLUS); a msisdn field's digits are
        the phone pass's */
-    if ((s > 0 && p[s - 1] == '+') || (c->fflags & LT__SF_MSISDN))
+    if ((s > 0 && p[s - 1] == '+') || (field_flags(c) & LT__SF_MSISDN))
         return;
     const char *d = (const char *)p + s;
     if (len == 15) {
@@ -1006,10 +1047,44 @@ static inline void block_masks(const uint8_t *b, uint64_t *k, uint64_t *punct)
 #endif
 }
 
+/* A candidate event at p[pos]: '@', or '+' before a digit 1-9. */
+static void on_punct(struct scan *c, size_t pos)
+{
+    if (c->p[pos] == '@')
+        on_at(c, pos);
+    else if (pos + 1 < c->n && c->p[pos + 1] >= '1' && c->p[pos + 1] <= '9')
+        on_plus(c, pos);
+}
+
+/* Short pieces (most values): the same events, a byte at a time, which
+   beats copying them into a padded block. */
+#define SHORT_PIECE 32
+
+static void find_candidates_short(struct scan *c)
+{
+    const uint8_t *p = c->p;
+    unsigned run = 0;
+    for (size_t i = 0; i < c->n && !c->nomem; i++) {
+        uint8_t k = cls[p[i]];
+        if (k & (C_DIGIT | C_HEXL | C_SEP)) {
+            if (++run == 12)
+                on_k_run(c, i - 11);
+            continue;
+        }
+        run = 0;
+        if (k & C_PUNCT)
+            on_punct(c, i);
+    }
+}
+
 static void find_candidates(struct scan *c)
 {
     const uint8_t *p = c->p;
     size_t n = c->n;
+    if (n < SHORT_PIECE) {
+        find_candidates_short(c);
+        return;
+    }
     uint64_t h_p = 0, a2_p = 0, a4_p = 0, a12_p = 0;
     uint8_t tail[64];
     for (size_t base = 0; base < n; base += 64) {
@@ -1032,10 +1107,8 @@ static void find_candidates(struct scan *c)
             size_t pos = base + bit;
             if (starts >> bit & 1)
                 on_k_run(c, pos - 11);
-            else if (p[pos] == '@')
-                on_at(c, pos);
-            else if (pos + 1 < n && p[pos + 1] >= '1' && p[pos + 1] <= '9')
-                on_plus(c, pos);
+            else
+                on_punct(c, pos);
             if (c->nomem)
                 return;
         }
@@ -1083,7 +1156,7 @@ static void scan_numbers(struct scan *c)
 {
     const uint8_t *p = c->p;
     size_t n = c->n;
-    unsigned f = c->fflags;
+    unsigned f = field_flags(c);
     bool pair = (f & LT__SF_LAT) && (f & LT__SF_LON);
     unsigned n_nums = 0;
     for (size_t i = 0; i < n; i++) {
@@ -1173,12 +1246,17 @@ static enum lt_err emit(struct scan *c, lt_shape_cb cb, void *ud)
     return LT_OK;
 }
 
-/* The field's flags, and the number pass when the field asks for it. */
-static void scan_begin(struct scan *c, struct lt_span field)
+/* The number pass, when the field asks for it. Every name that asks
+   (lat, lon, lng, ll, latitude, longitude, msisdn) has an 'l' or an 'm':
+   other names are not classified here. */
+static void scan_begin(struct scan *c)
 {
     c->sc->n_hits = 0;
-    c->fflags = lt__shapes_field_flags(field.p, field.len);
-    if (c->fflags & (LT__SF_LAT | LT__SF_LON | LT__SF_MSISDN))
+    const uint8_t *f = c->field.p;
+    bool maybe = false;
+    for (size_t i = 0; i < c->field.len && !maybe; i++)
+        maybe = (f[i] | 0x20) == 'l' || (f[i] | 0x20) == 'm';
+    if (maybe && (field_flags(c) & (LT__SF_LAT | LT__SF_LON | LT__SF_MSISDN)))
         scan_numbers(c);
 }
 
@@ -1190,8 +1268,8 @@ enum lt_err lt__shapes_scan_window(const struct lt_shapes *s, struct lt_shapes_s
         return LT_E_MALFORMED;
     if (data.len == 0)
         return LT_OK;
-    struct scan c = { s, sc, data.p, data.len, 0, 0, 0, false };
-    scan_begin(&c, field);
+    struct scan c = { .s = s, .sc = sc, .p = data.p, .n = data.len, .field = field };
+    scan_begin(&c);
     /* the shortest candidate ("a@b.co") has 6 bytes */
     if (data.len >= 6 && !c.nomem) {
         if (win > (size_t)1 << 30)
@@ -1224,8 +1302,8 @@ enum lt_err lt_shapes_scan(const struct lt_shapes *s, struct lt_shapes_scratch *
         return LT_E_MALFORMED;
     if (data.len == 0)
         return LT_OK;
-    struct scan c = { s, sc, data.p, data.len, 0, 0, 0, false };
-    scan_begin(&c, field);
+    struct scan c = { .s = s, .sc = sc, .p = data.p, .n = data.len, .field = field };
+    scan_begin(&c);
     if (data.len >= 6 && !c.nomem)
         find_candidates(&c);
     return emit(&c, cb, ud);
