@@ -261,3 +261,37 @@ Test(detect, har_entries_go_through_the_same_detectors)
     cr_expect_null(strstr(t, "\"src_ip\""), "HAR records have no flow fields: %s", t);
     free(t);
 }
+
+Test(detect, dns_over_tcp_names_a_destination)
+{
+    struct tb_capfile f;
+    tb_capfile_begin(&f, false);
+    struct tb_buf dns = { 0 }, framed = { 0 };
+    static const uint8_t addr[4] = { 192, 0, 2, 77 };
+    dns_response(&dns, "cdn.tracker.example", addr);
+    tb_buf_be16(&framed, (uint16_t)dns.len);
+    tb_buf_put(&framed, dns.p, dns.len);
+    struct tb_conv c;
+    tb_conv_open(&c, &f, "10.0.0.5", "10.0.0.53", 40010, 53, 1, 2);
+    tb_conv_send(&c, false, framed.p, framed.len);
+    tb_conv_close(&c);
+    tb_conv_release(&c);
+    tb_conv_open(&c, &f, "10.0.0.5", "192.0.2.77", 40011, 9000, 3, 4);
+    tb_conv_send(&c, true, "\x05\x06\x07", 3);
+    tb_conv_close(&c);
+    tb_conv_release(&c);
+    write_file("box.pcap", f.cap.b.p, f.cap.b.len);
+    tb_capfile_release(&f);
+    cr_assert_eq(scan("box.pcap"), 0);
+    char path[700];
+    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
+    json_t *sum = json_load_file(path, 0, NULL);
+    cr_assert_not_null(sum);
+    json_t *dests = json_object_get(json_array_get(json_object_get(sum, "devices"), 0),
+                                    "destinations");
+    json_t *last = json_array_get(dests, json_array_size(dests) - 1);
+    cr_expect_str_eq(json_string_value(json_object_get(last, "host")), "cdn.tracker.example");
+    json_decref(sum);
+    tb_buf_release(&dns);
+    tb_buf_release(&framed);
+}

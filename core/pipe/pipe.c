@@ -195,6 +195,21 @@ static void sniff_tls(struct lt_pipe *p, struct pipe_flow *pf, int dir,
     lt_buf_release(&pf->hello);
 }
 
+/* DNS over TCP (RFC 1035 §4.2.2): messages behind a 2-byte length. Only
+   messages whole inside one delivery are read (resolvers send each in one
+   segment); the rest of such a delivery is skipped. */
+static void tcp_dns(struct lt_pipe *p, const uint8_t *data, size_t n)
+{
+    while (n >= 2) {
+        size_t len = (size_t)data[0] << 8 | data[1];
+        if (len == 0 || len > n - 2)
+            return;
+        lt_names_dns(&p->names, data + 2, len, &p->st);
+        data += 2 + len;
+        n -= 2 + len;
+    }
+}
+
 static void on_data(void *ud, struct lt_flow *f, int dir, const uint8_t *data,
                     size_t n, const struct lt_pkt_meta *m)
 {
@@ -202,6 +217,8 @@ static void on_data(void *ud, struct lt_flow *f, int dir, const uint8_t *data,
     struct pipe_flow *pf = flow_state(f);
     if (!pf)
         return;
+    if (f->port[0] == 53 || f->port[1] == 53)
+        tcp_dns(p, data, n);
     sniff_tls(p, pf, dir, data, n);
     pf->bytes[dir] += n;
     struct lt_http_parser *hp = flow_parser(p, f, dir);
