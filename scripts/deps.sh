@@ -5,7 +5,7 @@
 set -eu
 PKGS="build-essential cmake pkg-config libzstd-dev libuv1-dev libjansson-dev
 libcriterion-dev libvectorscan-dev libdeflate-dev libbrotli-dev zlib1g-dev
-liblzma-dev libssl-dev libpsl-dev zstd xz-utils gzip"
+liblzma-dev libssl-dev libpsl-dev zstd xz-utils gzip jq"
 # clang only serves the fuzz smoke test; it is installed when available.
 OPTIONAL="clang"
 
