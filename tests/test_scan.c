@@ -455,3 +455,29 @@ Test(scan, flow_cap_is_counted)
     cr_expect_eq(get_int(json_object_get(t, "caps_hit"), "flow_cap"), 0);
     json_decref(s);
 }
+
+Test(scan, corrupt_compressed_file_does_not_stop_the_run)
+{
+    mkdirs("in/d");
+    /* a zstd magic, then garbage: the decompressor fails on the first block */
+    static const uint8_t bad[] = { 0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x00, 0x51, 0x02,
+                                   0xff, 0xee, 0xdd, 0xcc, 0xbb, 0xaa, 0x99, 0x88 };
+    struct tb_buf b = { (uint8_t *)bad, sizeof bad, sizeof bad };
+    tb_buf_write_file(&b, path_in("in/d/1-bad.pcap.zst"));
+    /* and a HAR cut in the middle */
+    struct tb_buf h = { 0 };
+    tb_buf_puts(&h, "{\"log\":{\"entries\":[{\"request\":");
+    tb_buf_write_file(&h, path_in("in/d/2-cut.har"));
+    tb_buf_release(&h);
+    write_capture("in/d/3-good.pcap", false, -1, two_requests, NULL);
+    const char *args[] = { "scan", "-q", "-o", path_in("out"), path_in("in"), NULL };
+    cr_assert_eq(run(NULL, args), 3);
+    json_t *s = summary();
+    cr_expect_str_eq(get_str(file_entry(s, "d/1-bad.pcap.zst"), "status"), "error");
+    cr_expect_str_eq(get_str(file_entry(s, "d/1-bad.pcap.zst"), "compression"), "zstd");
+    cr_expect_not_null(strstr(get_str(file_entry(s, "d/1-bad.pcap.zst"), "error"), "zstd"));
+    cr_expect_str_eq(get_str(file_entry(s, "d/2-cut.har"), "status"), "error");
+    cr_expect_str_eq(get_str(file_entry(s, "d/3-good.pcap"), "status"), "ok");
+    cr_expect_eq(get_int(json_object_get(s, "totals"), "http_requests"), 2);
+    json_decref(s);
+}

@@ -366,9 +366,12 @@ static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
 static void input_failed(struct lt_pipe *p, struct lt_input *in, enum lt_err e)
 {
     p->res->status = LT_FILE_ERROR;
-    snprintf(p->res->error, sizeof p->res->error, "%s: %s in '%s'",
-             lt_compression_name(in->comp), in->msg[0] ? in->msg : lt_err_str(e),
-             p->name);
+    /* the input's message already names its codec ("zstd: ...") */
+    if (in->msg[0])
+        snprintf(p->res->error, sizeof p->res->error, "%s in '%s'", in->msg, p->name);
+    else
+        snprintf(p->res->error, sizeof p->res->error, "%s: %s in '%s'",
+                 lt_compression_name(in->comp), lt_err_str(e), p->name);
     if (p->hooks.warn)
         p->hooks.warn(p->hooks.ud, p->res->error);
 }
@@ -494,7 +497,7 @@ static enum lt_err run_har(struct lt_pipe *p, struct lt_input *in, size_t have)
                                   on_har_entry, p, &skipped, msg, sizeof msg);
     if (he != LT_OK) {
         p->res->status = LT_FILE_ERROR;
-        snprintf(p->res->error, sizeof p->res->error, "har: %s in '%s'",
+        snprintf(p->res->error, sizeof p->res->error, "%s in '%s'",
                  msg[0] ? msg : lt_err_str(he), p->name);
         if (p->hooks.warn)
             p->hooks.warn(p->hooks.ud, p->res->error);
@@ -562,5 +565,7 @@ enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
     res->st = p->st;
     lt_input_close(&in);
     p->res = NULL;
-    return e;
+    /* bad input is this file's status, never the run's: only the machine
+       (memory) can stop the run */
+    return lt_err_class(e) == LT_CLASS_ENV ? e : LT_OK;
 }
