@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 
     struct lt_limits lim = lt_limits_default();
     struct lt_pipe_hooks hooks = { NULL, on_request, NULL, NULL, NULL };
-    struct lt_pipe_cfg cfg = { &lim, { NULL, NULL, NULL, NULL }, LT_VALUES_PLAIN };
+    struct lt_pipe_cfg cfg = { &lim, { NULL, NULL, NULL, NULL }, NULL, LT_VALUES_PLAIN };
     struct lt_pipe *p = lt_pipe_new(&cfg, &hooks);
     struct lt_file_result res;
     double t_read[64], t_pipe[64];

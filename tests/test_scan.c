@@ -481,3 +481,59 @@ Test(scan, corrupt_compressed_file_does_not_stop_the_run)
     cr_expect_eq(get_int(json_object_get(s, "totals"), "http_requests"), 2);
     json_decref(s);
 }
+
+Test(scan, router_capture_feeds_the_devices_its_addresses_name)
+{
+    /* one router capture, two phones: flows go to the device whose
+       address they use; an unclaimed address stays with the file's device */
+    mkdirs("in/router");
+    struct tb_capfile f;
+    tb_capfile_begin(&f, false);
+    static const struct { const char *cli; const char *req; } flows[] = {
+        { "192.168.1.23", "GET /a?aid=a1b2c3d4e5f60718 HTTP/1.1\r\nHost: t.example\r\n\r\n" },
+        { "192.168.1.42", "GET /b?aid=0f1e2d3c4b5a6978 HTTP/1.1\r\nHost: t.example\r\n\r\n" },
+        { "192.168.1.99", "GET /c?aid=a1b2c3d4e5f60718 HTTP/1.1\r\nHost: t.example\r\n\r\n" },
+    };
+    for (int i = 0; i < 3; i++) {
+        struct tb_conv c;
+        tb_conv_open(&c, &f, flows[i].cli, "203.0.113.5", (uint16_t)(41000 + i), 80, 7, 9);
+        tb_conv_send(&c, true, flows[i].req, strlen(flows[i].req));
+        tb_conv_close(&c);
+        tb_conv_release(&c);
+    }
+    tb_buf_write_file(&f.cap.b, path_in("in/router/day1.pcap"));
+    tb_capfile_release(&f);
+    struct tb_buf m = { 0 };
+    tb_buf_puts(&m, "{\"devices\":["
+                    "{\"id\":\"phone-a\",\"addresses\":[\"192.168.1.23\"],"
+                    "\"identifiers\":{\"android_id\":\"a1b2c3d4e5f60718\"}},"
+                    "{\"id\":\"phone-b\",\"addresses\":[\"192.168.1.42\", \"not-an-address\"],"
+                    "\"identifiers\":{\"android_id\":\"0f1e2d3c4b5a6978\"}}]}");
+    tb_buf_write_file(&m, path_in("m.json"));
+    tb_buf_release(&m);
+    const char *args[] = { "scan", "-q", "-o", path_in("out"), "-m", path_in("m.json"),
+                           path_in("in"), NULL };
+    cr_assert_eq(run(NULL, args), 0);
+    char cmd[2048];
+    static const struct { const char *dev; const char *want; const char *not; } chk[] = {
+        { "phone-a", "\"device\":\"phone-a\"", "0f1e2d3c4b5a6978" },
+        { "phone-b", "\"value\":\"0f1e2d3c4b5a6978\"", "a1b2c3d4e5f60718" },
+        { "router", "\"frame\":", "0f1e2d3c4b5a6978" },
+    };
+    for (int i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "zstd -dcq '%s/out/%s.jsonl.zst' > '%s/%s.txt'", tmp,
+                 chk[i].dev, tmp, chk[i].dev);
+        cr_assert_eq(system(cmd), 0, "%s", chk[i].dev);
+        char rel[64];
+        snprintf(rel, sizeof rel, "%s.txt", chk[i].dev);
+        char *t = slurp(path_in(rel));
+        cr_expect_not_null(strstr(t, chk[i].want), "%s: %s", chk[i].dev, t);
+        cr_expect_null(strstr(t, chk[i].not), "%s: %s", chk[i].dev, t);
+        free(t);
+    }
+    /* the unclaimed phone's record is the router file's device's, and its
+       key says whose identifier it was */
+    char *t = slurp(path_in("router.txt"));
+    cr_expect_not_null(strstr(t, "\"key\":\"android_id@phone-a\""), "%s", t);
+    free(t);
+}

@@ -34,7 +34,6 @@ struct run_ctx {
     struct progress prog;
     struct lt_scan_device *dev;    /* the current file's device */
     struct lt_scan_file *file;     /* the current file */
-    struct lt_buf records;         /* its record lines not yet framed */
     struct lt_buf frame;           /* compressed frame being written */
     struct lt_zframe *z;
     struct lt_outfile *requests;   /* NULL without --requests */
@@ -100,46 +99,72 @@ static void free_kinds(struct lt_kind_counts *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Compress the pending records of the current file into one frame and
-   append it to its device's file. A file with no records still gets an
-   empty frame, so every device file is a valid zstd stream. */
-static enum lt_err flush_records(struct run_ctx *c)
+/* Compress dev's pending records into one frame and append it to its
+   file. The file's own device gets a frame even when empty, so every
+   device file is a valid zstd stream. */
+static enum lt_err flush_device(struct run_ctx *c, struct lt_scan_device *dev)
 {
     lt_buf_reset(&c->frame);
-    enum lt_err e = lt_zframe_compress(c->z, c->records.p, c->records.len,
+    enum lt_err e = lt_zframe_compress(c->z, dev->pending.p, dev->pending.len,
                                        &c->frame);
     if (e != LT_OK) {
         snprintf(c->s->msg, sizeof c->s->msg, "cannot compress the records of '%s'",
                  c->file->in->rel);
         return e;
     }
-    lt_buf_reset(&c->records);
-    return lt_append_file(c->dev->path, c->frame.p, c->frame.len, c->s->msg,
+    lt_buf_reset(&dev->pending);
+    return lt_append_file(dev->path, c->frame.p, c->frame.len, c->s->msg,
                           sizeof c->s->msg);
 }
 
-static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
+/* End of a file: every device it fed, and its own device. */
+static enum lt_err flush_records(struct run_ctx *c)
+{
+    for (size_t d = 0; d < c->s->n_devices; d++) {
+        struct lt_scan_device *dev = &c->s->devices[d];
+        if (dev->pending.len || dev == c->dev)
+            LT_TRY(flush_device(c, dev));
+    }
+    return LT_OK;
+}
+
+static struct lt_scan_device *device_of(struct lt_scan *s, const char *id)
+{
+    for (size_t d = 0; d < s->n_devices; d++)
+        if (!strcmp(s->devices[d].id, id))
+            return &s->devices[d];
+    return NULL;
+}
+
+static void on_leak(void *ud, const char *device, const char *kind,
+                    const uint8_t *line, size_t len)
 {
     struct run_ctx *c = ud;
     if (c->write_err != LT_OK)
         return;
-    if (lt_buf_append(&c->records, line, len) != LT_OK ||
-        count_kind(&c->dev->leaks, kind) != LT_OK ||
+    struct lt_scan_device *dev = strcmp(device, c->dev->id) ? device_of(c->s, device)
+                                                             : c->dev;
+    if (!dev)
+        dev = c->dev; /* cannot happen: every manifest device with addresses is listed */
+    if (lt_buf_append(&dev->pending, line, len) != LT_OK ||
+        count_kind(&dev->leaks, kind) != LT_OK ||
         count_kind(&c->s->leaks, kind) != LT_OK) {
         snprintf(c->s->msg, sizeof c->s->msg, "out of memory for leak records");
         c->write_err = LT_E_NOMEM;
         return;
     }
     c->file->leaks++;
-    if (c->records.len >= FRAME_BYTES)
-        c->write_err = flush_records(c);
+    if (dev->pending.len >= FRAME_BYTES)
+        c->write_err = flush_device(c, dev);
 }
 
 /* Add a finished flow to its device's destinations. */
 static void on_flow(void *ud, const struct lt_flow_summary *fs)
 {
     struct run_ctx *c = ud;
-    struct lt_scan_device *dev = c->dev;
+    struct lt_scan_device *dev = device_of(c->s, fs->device);
+    if (!dev)
+        return;
     char addr[48];
     lt_record_ip(fs->ip_version, fs->addr, addr);
     const char *host = fs->host[0] ? fs->host : addr;
@@ -178,44 +203,45 @@ static void on_flow(void *ud, const struct lt_flow_summary *fs)
 
 /* The devices of the run, in order of first appearance, each with a fresh
    (empty) output file. */
-static enum lt_err open_devices(struct lt_scan *s)
-{
-    s->devices = calloc(s->n_files ? s->n_files : 1, sizeof *s->devices);
-    if (!s->devices)
-        return LT_E_NOMEM;
-    for (size_t i = 0; i < s->n_files; i++) {
-        size_t d = 0;
-        while (d < s->n_devices && strcmp(s->devices[d].id, s->files[i].device))
-            d++;
-        if (d < s->n_devices)
-            continue;
-        struct lt_scan_device *dev = &s->devices[s->n_devices++];
-        char safe[1024];
-        lt_device_safe_name(s->files[i].device, safe, sizeof safe);
-        size_t plen = strlen(s->opts->out_dir) + strlen(safe) + 16;
-        dev->id = strdup(s->files[i].device);
-        dev->path = malloc(plen);
-        if (!dev->id || !dev->path)
-            return LT_E_NOMEM;
-        snprintf(dev->path, plen, "%s/%s.jsonl.zst", s->opts->out_dir, safe);
-        struct lt_outfile o;
-        enum lt_err e = lt_outfile_open(&o, dev->path, 0);
-        if (e == LT_OK)
-            e = lt_outfile_commit(&o);
-        if (e != LT_OK) {
-            snprintf(s->msg, sizeof s->msg, "%s", o.msg);
-            return e;
-        }
-    }
-    return LT_OK;
-}
-
-static struct lt_scan_device *device_of(struct lt_scan *s, const char *id)
+static enum lt_err add_device(struct lt_scan *s, const char *id)
 {
     for (size_t d = 0; d < s->n_devices; d++)
         if (!strcmp(s->devices[d].id, id))
-            return &s->devices[d];
-    return NULL;
+            return LT_OK;
+    struct lt_scan_device *dev = &s->devices[s->n_devices++];
+    char safe[1024];
+    lt_device_safe_name(id, safe, sizeof safe);
+    size_t plen = strlen(s->opts->out_dir) + strlen(safe) + 16;
+    dev->id = strdup(id);
+    dev->path = malloc(plen);
+    lt_buf_init(&dev->pending, (size_t)FRAME_BYTES * 2 + (1u << 20));
+    if (!dev->id || !dev->path)
+        return LT_E_NOMEM;
+    snprintf(dev->path, plen, "%s/%s.jsonl.zst", s->opts->out_dir, safe);
+    struct lt_outfile o;
+    enum lt_err e = lt_outfile_open(&o, dev->path, 0);
+    if (e == LT_OK)
+        e = lt_outfile_commit(&o);
+    if (e != LT_OK)
+        snprintf(s->msg, sizeof s->msg, "%s", o.msg);
+    return e;
+}
+
+/* The devices of the run, in order of first appearance, each with a fresh
+   (empty) output file: the devices of the files, then the manifest's
+   devices that own addresses (their flows can turn up in any capture). */
+static enum lt_err open_devices(struct lt_scan *s)
+{
+    size_t n_mf = s->manifest ? s->manifest->n_devices : 0;
+    s->devices = calloc(s->n_files + n_mf + 1, sizeof *s->devices);
+    if (!s->devices)
+        return LT_E_NOMEM;
+    for (size_t i = 0; i < s->n_files; i++)
+        LT_TRY(add_device(s, s->files[i].device));
+    for (size_t d = 0; d < n_mf && s->n_files; d++)
+        if (s->manifest->devices[d].n_addresses)
+            LT_TRY(add_device(s, s->manifest->devices[d].id));
+    return LT_OK;
 }
 
 void lt_scan_release(struct lt_scan *s)
@@ -227,6 +253,7 @@ void lt_scan_release(struct lt_scan *s)
         for (size_t k = 0; k < s->devices[d].n_dests; k++)
             free(s->devices[d].dests[k].host);
         free(s->devices[d].dests);
+        lt_buf_release(&s->devices[d].pending);
     }
     free(s->devices);
     s->devices = NULL;
@@ -286,13 +313,13 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     struct lt_matcher *mt = NULL;
     struct lt_browsing *browsing = NULL;
     struct lt_shapes *shapes = NULL;
+    struct lt_addr_map addrs = { NULL, 0 };
     struct lt_pipe *p = NULL;
     enum lt_err e = LT_OK;
 
     s->started = now_s();
     memset(&s->totals, 0, sizeof s->totals);
     lt_buf_init(&c.row, 1u << 24);
-    lt_buf_init(&c.records, (size_t)FRAME_BYTES * 2 + (1u << 20));
     lt_buf_init(&c.frame, (size_t)FRAME_BYTES * 2 + (1u << 20));
     if (o->requests_path) {
         e = lt_outfile_open(&requests, o->requests_path, 1);
@@ -328,8 +355,13 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     }
     if ((e = lt_shapes_new(&shapes, s->msg, sizeof s->msg)) != LT_OK)
         goto out;
+    if (s->manifest &&
+        (e = lt_addr_map_build(s->manifest, &addrs, on_warn, &c)) != LT_OK) {
+        snprintf(s->msg, sizeof s->msg, "out of memory reading the addresses");
+        goto out;
+    }
     struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing, shapes },
-                               o->values };
+                               &addrs, o->values };
     c.z = lt_zframe_new(3);
     p = c.z ? lt_pipe_new(&cfg, &hooks) : NULL;
     if (!p) {
@@ -372,6 +404,7 @@ out:
     lt_matcher_free(mt);
     lt_browsing_free(browsing);
     lt_shapes_free(shapes);
+    lt_addr_map_release(&addrs);
     if (c.requests) {
         if (e == LT_OK) {
             e = lt_outfile_commit(&requests);
@@ -382,7 +415,6 @@ out:
         }
     }
     lt_buf_release(&c.row);
-    lt_buf_release(&c.records);
     lt_buf_release(&c.frame);
     s->elapsed = now_s() - s->started;
     return e;

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/base/buf.h"
 #include "core/base/limits.h"
 #include "core/conf/manifest.h"
 #include "core/io/walk.h"
@@ -73,6 +74,7 @@ struct lt_scan_device {
     struct lt_kind_counts leaks;
     struct lt_dest *dests;           /* owned, in order of first flow */
     size_t n_dests, dests_cap;
+    struct lt_buf pending;           /* the current file's records for it */
 };
 
 struct lt_scan {

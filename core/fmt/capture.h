@@ -85,7 +85,13 @@ void lt_capture_init(struct lt_capture_reader *r, enum lt_capfmt fmt,
  * lt_capture_next() - parse from p[0..n), the bytes at stream offset r->off.
  * *used is set on every return (bytes to drop from the window; r->off has
  * advanced by it). Returns:
- *   LT_OK          *pkt is a packet; its data points into p
+ *   LT_OK          *pkt is a packet; its data points into p. pcapng only:
+ *                  for a Custom Block (type 0x00000BAD or 0x40000BAD) with
+ *                  PEN 62652 (PCAPdroid) and a non-empty body, *pkt is no
+ *                  packet but metadata: data == NULL, caplen == 0,
+ *                  custom = the body after the PEN (pointing into p), ts_ns
+ *                  = the last packet's time; not counted in st->packets.
+ *                  Other custom blocks are skipped (skipped_blocks).
  *   LT_AGAIN       no packet: the window must hold r->need bytes to go on
  *   LT_E_TRUNCATED never (see lt_capture_finish)
  *   LT_E_MALFORMED a corrupt record/block: r->msg explains, counted in

@@ -19,6 +19,12 @@ struct lt_packet {
     uint32_t linktype;      /* LINKTYPE_* of the packet's interface */
     uint32_t ifindex;       /* pcapng interface id; 0 for pcap */
     struct lt_span comment; /* first opt_comment of a pcapng EPB; empty if none */
+    /* A PCAPdroid custom block body (PEN 62652; no packet): set only on the
+       metadata return of a pcapng reader, where data == NULL, caplen == 0
+       and custom.len > 0. It starts right after the PEN (the PEN is not
+       included) and runs to the block's trailing length, so it holds the
+       block's padding too (see fmt/appinfo.h). Empty for every packet. */
+    struct lt_span custom;
 };
 
 #endif

@@ -111,6 +111,8 @@ enum lt_err lt__pcap_next(struct lt_capture_reader *r, const uint8_t *p,
     pkt->ifindex = 0;
     pkt->comment.p = NULL;
     pkt->comment.len = 0;
+    pkt->custom.p = NULL;
+    pkt->custom.len = 0;
     pos += PCAP_REC_HDR + caplen;
     r->st->packets++;
     e = LT_OK;

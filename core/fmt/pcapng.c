@@ -2,7 +2,9 @@
 /*
  * pcapng.c - the pcapng block format (fmt layer; base/ only). Reads SHB,
  * IDB (if_tsresol, if_tsoffset), EPB (opt_comment), SPB and the obsolete
- * PB; every other block type is skipped and counted. Format:
+ * PB, and hands PCAPdroid's custom blocks (PEN 62652) to the caller as
+ * packet-less returns (pkt->custom); every other block type is skipped and
+ * counted. Format:
  * draft-ietf-opsawg-pcapng (cited as "§"), libpcap's sf-pcapng.c.
  * Not done: NRB/ISB/DSB contents, per-packet options other than comments,
  * sections of a major version other than 1 (the file stops).
@@ -26,6 +28,7 @@
 #define BT_CB_COPY 0x00000badu
 #define BT_CB_NOCOPY 0x40000badu
 #define BOM 0x1a2b3c4du
+#define PEN_PCAPDROID 62652u /* Private Enterprise Number of PCAPdroid */
 
 #define BLOCK_MIN 12u    /* type, length, trailing length */
 #define OPT_COMMENT 1u
@@ -189,6 +192,8 @@ static enum lt_err do_packet(struct lt_capture_reader *r, uint32_t type,
         pkt->ifindex = 0;
         pkt->comment.p = NULL;
         pkt->comment.len = 0;
+        pkt->custom.p = NULL;
+        pkt->custom.len = 0;
         return LT_OK;
     }
     /* EPB and PB share a layout after the interface id. */
@@ -216,6 +221,8 @@ static enum lt_err do_packet(struct lt_capture_reader *r, uint32_t type,
     pkt->ifindex = if_id;
     pkt->comment.p = NULL;
     pkt->comment.len = 0;
+    pkt->custom.p = NULL;
+    pkt->custom.len = 0;
     r->last_ts_ns = pkt->ts_ns;
     const size_t padded = ((size_t)caplen + 3) & ~(size_t)3;
     size_t left = room - padded;
@@ -231,6 +238,23 @@ static enum lt_err do_packet(struct lt_capture_reader *r, uint32_t type,
         }
     }
     return LT_OK;
+}
+
+/* A PCAPdroid custom block (len > 16, framing checked) as a packet-less
+   return: pkt->custom is the body after the PEN, up to the trailing length. */
+static void custom_block(const struct lt_capture_reader *r, const uint8_t *b,
+                         uint32_t len, struct lt_packet *pkt)
+{
+    pkt->data = NULL;
+    pkt->caplen = 0;
+    pkt->origlen = 0;
+    pkt->ts_ns = r->last_ts_ns;
+    pkt->linktype = 0;
+    pkt->ifindex = 0;
+    pkt->comment.p = NULL;
+    pkt->comment.len = 0;
+    pkt->custom.p = b + 12;
+    pkt->custom.len = len - 16;
 }
 
 /*
@@ -460,6 +484,18 @@ enum lt_err lt__pcapng_next(struct lt_capture_reader *r, const uint8_t *p,
             else
                 r->st->corrupt_records++;
             goto out;
+        case BT_CB_COPY:
+        case BT_CB_NOCOPY:
+            /* §4.8: PEN, then custom data (and options we cannot tell
+               apart from it). PCAPdroid's (its UID map) goes to the caller
+               as a packet-less return; any other is skipped. */
+            if (len > 16 && lt__ld32(b + 8, sw) == PEN_PCAPDROID) {
+                custom_block(r, b, len, pkt);
+                e = LT_OK;
+                goto out;
+            }
+            r->st->skipped_blocks++;
+            continue;
         default:
             r->st->skipped_blocks++;
             continue;

@@ -37,6 +37,8 @@ struct pipe_flow {
     int client;                   /* the direction requests come from */
     bool clear, tls, tls_done;
     uint32_t leaks;
+    const char *device;           /* whose flow: the file's device unless the
+                                     manifest's addresses claim an endpoint */
     struct lt_buf hello;          /* start of a TLS stream, until the SNI */
     char host[LT_NAMES_LEN];
 };
@@ -57,6 +59,7 @@ struct lt_pipe {
     const char *device;
     struct lt_file_result *res;
     int n_warn;
+    const struct lt_l4 *cur_l4;   /* the packet being decoded, for MACs */
     /* the direction being fed, for the request hook */
     struct lt_flow *cur_flow;
     int cur_dir;
@@ -94,13 +97,15 @@ static void pipe_warn(struct lt_pipe *p, const char *fmt, ...)
         p->hooks.warn(p->hooks.ud, msg);
 }
 
-/* Count a record against the flow it came from, then hand it on. */
+/* Count a record against the flow it came from, then hand it on with the
+   flow's device. */
 static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
 {
     struct lt_pipe *p = ud;
-    if (p->cur_flow && p->cur_flow->user)
-        ((struct pipe_flow *)p->cur_flow->user)->leaks++;
-    p->hooks.leak(p->hooks.ud, kind, line, len);
+    struct pipe_flow *pf = p->cur_flow ? p->cur_flow->user : NULL;
+    if (pf)
+        pf->leaks++;
+    p->hooks.leak(p->hooks.ud, pf ? pf->device : p->device, kind, line, len);
 }
 
 static void on_request(void *ud, const struct lt_http_request *req)
@@ -128,7 +133,7 @@ static void on_request(void *ud, const struct lt_http_request *req)
     if (p->hooks.request)
         p->hooks.request(p->hooks.ud, &ctx, req);
     if (p->hooks.leak)
-        lt_leaks_http(&p->leaks, &ctx, req, p->device, on_leak, p);
+        lt_leaks_http(&p->leaks, &ctx, req, pf->device, on_leak, p);
 }
 
 /* The direction's parser, made on first use; NULL when out of memory or
@@ -144,14 +149,34 @@ static struct lt_http_parser *flow_parser(struct lt_pipe *p, struct lt_flow *f,
     return pf->hp[dir];
 }
 
+/* Whose flow it is in a shared capture (SPEC §3 addresses): the device
+   owning either endpoint's IP address, else the Ethernet address of the
+   packet that opened it; else the file's own device. */
+static const char *flow_device(const struct lt_pipe *p, const struct lt_flow *f)
+{
+    const struct lt_addr_map *am = p->cfg.addrs;
+    const struct lt_manifest *mf = p->cfg.det.mf;
+    int d = -1;
+    if (!am || !am->n || !mf)
+        return p->device;
+    for (int i = 0; i < 2 && d < 0; i++)
+        d = lt_addr_map_ip(am, f->ip_version, f->addr[i]);
+    if (d < 0 && p->cur_l4 && p->cur_l4->eth_src)
+        d = lt_addr_map_mac(am, p->cur_l4->eth_src);
+    if (d < 0 && p->cur_l4 && p->cur_l4->eth_dst)
+        d = lt_addr_map_mac(am, p->cur_l4->eth_dst);
+    return d >= 0 && (size_t)d < mf->n_devices ? mf->devices[d].id : p->device;
+}
+
 /* The flow's state, made on its first bytes; NULL when out of memory. */
-static struct pipe_flow *flow_state(struct lt_flow *f)
+static struct pipe_flow *flow_state(struct lt_pipe *p, struct lt_flow *f)
 {
     if (!f->user) {
         struct pipe_flow *pf = lt_calloc(1, sizeof *pf);
         if (!pf)
             return NULL;
         lt_buf_init(&pf->hello, TLS_HELLO_MAX);
+        pf->device = flow_device(p, f);
         f->user = pf;
     }
     return f->user;
@@ -214,7 +239,7 @@ static void on_data(void *ud, struct lt_flow *f, int dir, const uint8_t *data,
                     size_t n, const struct lt_pkt_meta *m)
 {
     struct lt_pipe *p = ud;
-    struct pipe_flow *pf = flow_state(f);
+    struct pipe_flow *pf = flow_state(p, f);
     if (!pf)
         return;
     if (f->port[0] == 53 || f->port[1] == 53)
@@ -264,8 +289,8 @@ static void on_close(void *ud, struct lt_flow *f)
         if (!host[0])
             host = lt_names_lookup(&p->names, f->ip_version, dst);
         struct lt_flow_summary fs = {
-            host ? host : "", f->ip_version, dst, pf->bytes[pf->client],
-            pf->clear, pf->tls, pf->leaks,
+            pf->device, host ? host : "", f->ip_version, dst,
+            pf->bytes[pf->client], pf->clear, pf->tls, pf->leaks,
         };
         p->hooks.flow(p->hooks.ud, &fs);
     }
@@ -357,7 +382,10 @@ static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
     if (l4.proto != 6)
         return;
     struct lt_pkt_meta m = { frame, pkt->ts_ns };
-    if (lt_flow_table_segment(p->flows, &l4, &m) != LT_OK)
+    p->cur_l4 = &l4;
+    enum lt_err e = lt_flow_table_segment(p->flows, &l4, &m);
+    p->cur_l4 = NULL;
+    if (e != LT_OK)
         pipe_warn(p, "out of memory for a TCP segment at frame %llu in '%s'",
                   (unsigned long long)frame, p->name);
 }
@@ -442,9 +470,9 @@ static void on_har_entry(void *ud, const struct lt_har_entry *e)
     p->st.requests++;
     if (p->hooks.request)
         p->hooks.request(p->hooks.ud, &ctx, &e->req);
+    p->cur_flow = NULL; /* on_leak: a HAR entry is the file's device's */
     if (p->hooks.leak)
-        lt_leaks_http(&p->leaks, &ctx, &e->req, p->device, p->hooks.leak,
-                      p->hooks.ud);
+        lt_leaks_http(&p->leaks, &ctx, &e->req, p->device, on_leak, p);
 }
 
 /* A HAR file: the whole document in memory (at most lim->max_har bytes),

@@ -19,6 +19,7 @@
 #include "../base/err.h"
 #include "../base/limits.h"
 #include "../base/stats.h"
+#include "../conf/addrmap.h"
 #include "../fmt/capture.h"
 #include "../http/http1.h"
 #include "../io/input.h"
@@ -26,6 +27,7 @@
 
 /* A finished flow, as summary.json's destinations count it. Borrowed. */
 struct lt_flow_summary {
+    const char *device;        /* whose flow (see the leak hook) */
     const char *host;          /* HTTP Host, else TLS server name, else the
                                   DNS name of the address, else "" */
     uint8_t ip_version;
@@ -45,8 +47,11 @@ struct lt_pipe_hooks {
        "pcapng: block length 13 is not a multiple of 4 at offset 4096 in
        'dev42/a.pcapng'". At most a few per file; the rest are counted. */
     void (*warn)(void *ud, const char *msg);
-    /* One leak record line (newline included) of the current file. */
-    void (*leak)(void *ud, const char *kind, const uint8_t *line, size_t len);
+    /* One leak record line (newline included) of the current file, for
+       device (the file's device, or the one the manifest's addresses give
+       the flow in a shared capture). */
+    void (*leak)(void *ud, const char *device, const char *kind,
+                 const uint8_t *line, size_t len);
     /* A TCP flow of the current file ended (may be NULL). */
     void (*flow)(void *ud, const struct lt_flow_summary *fs);
 };
@@ -55,6 +60,7 @@ struct lt_pipe_hooks {
 struct lt_pipe_cfg {
     const struct lt_limits *lim;
     struct lt_detectors det;             /* each NULL when off */
+    const struct lt_addr_map *addrs;     /* NULL: no shared captures */
     enum lt_values_mode values;
 };
 

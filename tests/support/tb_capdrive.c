@@ -53,7 +53,16 @@ void tb_capdrive(const uint8_t *cap, size_t n, enum lt_capfmt fmt,
             die("used > n", off_before);
         if (r->off != off_before + used)
             die("off did not advance by used", off_before);
-        if (e == LT_OK) {
+        if (e == LT_OK && pkt.data == NULL) {
+            /* metadata: a PCAPdroid custom block body */
+            if (pkt.caplen != 0 || pkt.custom.len == 0 || pkt.custom.p < win + wstart ||
+                pkt.custom.p + pkt.custom.len > win + wstart + avail)
+                die("custom block outside the window", off_before);
+            tb_buf_printf(out, "custom ts=%" PRId64 " len=%zu fnv=%08" PRIx32 "\n",
+                          pkt.ts_ns, pkt.custom.len, fnv1a(pkt.custom.p, pkt.custom.len));
+        } else if (e == LT_OK) {
+            if (pkt.custom.len != 0)
+                die("packet with a custom body", off_before);
             if (pkt.data < win + wstart || pkt.data + pkt.caplen > win + wstart + avail)
                 die("packet outside the window", off_before);
             if (pkt.comment.len && (pkt.comment.p < win + wstart ||
