@@ -136,8 +136,35 @@ static struct lt_scan_device *device_of(struct lt_scan *s, const char *id)
     return NULL;
 }
 
-static void on_leak(void *ud, const char *device, const char *kind,
-                    const uint8_t *line, size_t len)
+#define APPS_MAX 1024 /* apps listed per device */
+
+/* dev's entry for app, made on first sight; NULL past the cap or on
+   allocation failure (the summary then omits it: not worth a failed run). */
+static struct lt_app_seen *app_of(struct lt_scan_device *dev, const char *app)
+{
+    for (size_t i = 0; i < dev->n_apps; i++)
+        if (!strcmp(dev->apps[i].app, app))
+            return &dev->apps[i];
+    if (dev->n_apps == APPS_MAX)
+        return NULL;
+    if (dev->n_apps == dev->apps_cap) {
+        size_t ncap = dev->apps_cap ? dev->apps_cap * 2 : 8;
+        struct lt_app_seen *nv = realloc(dev->apps, ncap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        dev->apps = nv;
+        dev->apps_cap = ncap;
+    }
+    struct lt_app_seen *a = &dev->apps[dev->n_apps];
+    memset(a, 0, sizeof *a);
+    if (!(a->app = strdup(app)))
+        return NULL;
+    dev->n_apps++;
+    return a;
+}
+
+static void on_leak(void *ud, const char *device, const char *app,
+                    const char *kind, const uint8_t *line, size_t len)
 {
     struct run_ctx *c = ud;
     if (c->write_err != LT_OK)
@@ -154,6 +181,9 @@ static void on_leak(void *ud, const char *device, const char *kind,
         return;
     }
     c->file->leaks++;
+    struct lt_app_seen *a = app[0] ? app_of(dev, app) : NULL;
+    if (a)
+        count_kind(&a->leaks, kind);
     if (dev->pending.len >= FRAME_BYTES)
         c->write_err = flush_device(c, dev);
 }
@@ -188,6 +218,9 @@ static void on_flow(void *ud, const struct lt_flow_summary *fs)
             return;
         dev->n_dests++;
     }
+    struct lt_app_seen *a = fs->app[0] ? app_of(dev, fs->app) : NULL;
+    if (a)
+        a->flows++;
     struct lt_dest *d = &dev->dests[i];
     d->flows++;
     d->bytes_sent += fs->bytes_sent;
@@ -254,6 +287,11 @@ void lt_scan_release(struct lt_scan *s)
             free(s->devices[d].dests[k].host);
         free(s->devices[d].dests);
         lt_buf_release(&s->devices[d].pending);
+        for (size_t k = 0; k < s->devices[d].n_apps; k++) {
+            free(s->devices[d].apps[k].app);
+            free_kinds(&s->devices[d].apps[k].leaks);
+        }
+        free(s->devices[d].apps);
     }
     free(s->devices);
     s->devices = NULL;

@@ -67,6 +67,13 @@ struct lt_dest {
     bool clear, tls;
 };
 
+/* An app seen on a device (PCAPdroid / AntMonitor metadata). */
+struct lt_app_seen {
+    char *app;                       /* owned: package or app name */
+    uint64_t flows;
+    struct lt_kind_counts leaks;
+};
+
 /* One device of the run, with its output file. */
 struct lt_scan_device {
     char *id;                        /* owned */
@@ -75,6 +82,8 @@ struct lt_scan_device {
     struct lt_dest *dests;           /* owned, in order of first flow */
     size_t n_dests, dests_cap;
     struct lt_buf pending;           /* the current file's records for it */
+    struct lt_app_seen *apps;        /* owned, in order of first sight */
+    size_t n_apps, apps_cap;
 };
 
 struct lt_scan {

@@ -196,6 +196,16 @@ static json_t *dests_json(const struct lt_scan_device *dev)
     return arr;
 }
 
+static json_t *apps_json(const struct lt_scan_device *dev)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < dev->n_apps; i++)
+        json_array_append_new(arr, json_pack("{so sI so}", "app", jstr(dev->apps[i].app),
+                                             "flows", (json_int_t)dev->apps[i].flows,
+                                             "leaks", kinds_json(&dev->apps[i].leaks)));
+    return arr;
+}
+
 /* Devices in order of first appearance, with their files' figures. */
 static json_t *devices_json(const struct lt_scan *s)
 {
@@ -215,12 +225,12 @@ static json_t *devices_json(const struct lt_scan *s)
         }
         const char *slash = strrchr(dev->path, '/');
         json_array_append_new(arr, json_pack(
-            "{so so sI sI sI sI sI so so}", "id", jstr(dev->id),
+            "{so so sI sI sI sI sI so so so}", "id", jstr(dev->id),
             "file", jstr(slash ? slash + 1 : dev->path),
             "files", (json_int_t)files, "bytes", (json_int_t)bytes,
             "packets", (json_int_t)packets, "http_requests", (json_int_t)requests,
             "leak_records", (json_int_t)leaks, "leaks", kinds_json(&dev->leaks),
-            "destinations", dests_json(dev)));
+            "destinations", dests_json(dev), "apps", apps_json(dev)));
     }
     return arr;
 }

@@ -44,6 +44,7 @@ struct lt_msg_ctx {
                                   (HAR: the 1-based entry) */
     int64_t ts_ns;             /* its capture time */
     bool has_flow;             /* false for HAR: no addresses or ports */
+    struct lt_span app;        /* the sending app, when the capture says */
     uint8_t ip_version;        /* 4 or 6 */
     const uint8_t *src_ip;     /* sender of the message (16 bytes) */
     const uint8_t *dst_ip;

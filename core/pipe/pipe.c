@@ -18,6 +18,7 @@
 #include "../base/alloc.h"
 #include "../flow/flow.h"
 #include "../fmt/decode.h"
+#include "../fmt/appinfo.h"
 #include "../http/har.h"
 #include "../proto/tls.h"
 #include "names.h"
@@ -28,6 +29,8 @@
 
 #define TLS_HELLO_MAX (16u << 10) /* bytes of a stream searched for an SNI */
 #define NAMES_CAP 16384           /* DNS names remembered per file */
+#define APPS_CAP 4096             /* PCAPdroid UID -> app entries per file */
+#define APP_LEN 128
 
 /* Per-flow consumer state: one HTTP parser per direction, made lazily, and
    what summary.json says of the flow's destination. */
@@ -39,6 +42,7 @@ struct pipe_flow {
     uint32_t leaks;
     const char *device;           /* whose flow: the file's device unless the
                                      manifest's addresses claim an endpoint */
+    char app[APP_LEN];            /* the sending app (capture metadata) */
     struct lt_buf hello;          /* start of a TLS stream, until the SNI */
     char host[LT_NAMES_LEN];
 };
@@ -60,6 +64,10 @@ struct lt_pipe {
     struct lt_file_result *res;
     int n_warn;
     const struct lt_l4 *cur_l4;   /* the packet being decoded, for MACs */
+    char cur_app[APP_LEN];        /* its app, from a PCAPdroid trailer or an
+                                     EPB comment; "" when unknown */
+    struct app_entry { int32_t uid; char name[APP_LEN]; } *apps; /* UID map */
+    uint32_t n_apps;
     /* the direction being fed, for the request hook */
     struct lt_flow *cur_flow;
     int cur_dir;
@@ -105,7 +113,8 @@ static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
     struct pipe_flow *pf = p->cur_flow ? p->cur_flow->user : NULL;
     if (pf)
         pf->leaks++;
-    p->hooks.leak(p->hooks.ud, pf ? pf->device : p->device, kind, line, len);
+    p->hooks.leak(p->hooks.ud, pf ? pf->device : p->device, pf ? pf->app : "",
+                  kind, line, len);
 }
 
 static void on_request(void *ud, const struct lt_http_request *req)
@@ -168,6 +177,11 @@ static const char *flow_device(const struct lt_pipe *p, const struct lt_flow *f)
     return d >= 0 && (size_t)d < mf->n_devices ? mf->devices[d].id : p->device;
 }
 
+static bool pf_app_known(const struct pipe_flow *pf)
+{
+    return pf->app[0] != '\0';
+}
+
 /* The flow's state, made on its first bytes; NULL when out of memory. */
 static struct pipe_flow *flow_state(struct lt_pipe *p, struct lt_flow *f)
 {
@@ -179,6 +193,9 @@ static struct pipe_flow *flow_state(struct lt_pipe *p, struct lt_flow *f)
         pf->device = flow_device(p, f);
         f->user = pf;
     }
+    /* the first packet that names an app names the flow's */
+    if (!pf_app_known((struct pipe_flow *)f->user) && p->cur_app[0])
+        memcpy(((struct pipe_flow *)f->user)->app, p->cur_app, APP_LEN);
     return f->user;
 }
 
@@ -289,7 +306,7 @@ static void on_close(void *ud, struct lt_flow *f)
         if (!host[0])
             host = lt_names_lookup(&p->names, f->ip_version, dst);
         struct lt_flow_summary fs = {
-            pf->device, host ? host : "", f->ip_version, dst,
+            pf->device, pf->app, host ? host : "", f->ip_version, dst,
             pf->bytes[pf->client], pf->clear, pf->tls, pf->leaks,
         };
         p->hooks.flow(p->hooks.ud, &fs);
@@ -313,7 +330,9 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
     p->win_cap = (size_t)p->lim.max_record + LT_PIPE_READ + 65536;
     p->win = lt_malloc(p->win_cap);
     struct lt_flow_cb cb = { p, on_data, on_gap, on_close };
-    if (!p->win || lt_http_ctx_init(&p->http, &p->lim, &p->st) != LT_OK) {
+    p->apps = lt_calloc(APPS_CAP, sizeof *p->apps);
+    if (!p->win || !p->apps || lt_http_ctx_init(&p->http, &p->lim, &p->st) != LT_OK) {
+        lt_free(p->apps);
         lt_free(p->win);
         lt_free(p);
         return NULL;
@@ -324,6 +343,7 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
         lt_flow_table_free(p->flows);
         lt_names_release(&p->names);
         lt_http_ctx_release(&p->http);
+        lt_free(p->apps);
         lt_free(p->win);
         lt_free(p);
         return NULL;
@@ -337,6 +357,7 @@ void lt_pipe_free(struct lt_pipe *p)
         return;
     lt_flow_table_free(p->flows);
     lt_names_release(&p->names);
+    lt_free(p->apps);
     lt_leaks_release(&p->leaks);
     lt_http_ctx_release(&p->http);
     lt_free(p->win);
@@ -367,11 +388,68 @@ static enum lt_err refill(struct lt_pipe *p, struct lt_input *in,
     return LT_OK;
 }
 
+/* The app a packet belongs to, from capture metadata: PCAPdroid's trailer
+   (stripped from the frame: it must never be taken for payload) or its
+   EPB comment "u-<uid>" (mapped by its custom block), or AntMonitor's EPB
+   comment "<app>#<version>". Returns the frame length without a trailer. */
+static uint32_t packet_app(struct lt_pipe *p, const struct lt_packet *pkt)
+{
+    uint32_t caplen = pkt->caplen;
+    p->cur_app[0] = '\0';
+    if (pkt->linktype == 1) {
+        struct lt_pcapdroid_trailer t;
+        size_t payload_len = caplen;
+        enum lt_pdt_result r = lt_pcapdroid_trailer_parse(pkt->data, caplen, &t,
+                                                          &payload_len);
+        if (r != LT_PDT_NONE)
+            caplen = (uint32_t)payload_len;
+        if (r == LT_PDT_OK) {
+            const char *name = t.app;
+            for (uint32_t i = 0; i < p->n_apps; i++)
+                if (p->apps[i].uid == t.uid)
+                    name = p->apps[i].name; /* the package name, when known */
+            snprintf(p->cur_app, sizeof p->cur_app, "%s", name);
+        }
+    }
+    if (pkt->comment.len && !p->cur_app[0]) {
+        int32_t uid;
+        struct lt_span app;
+        if (lt_epb_comment_uid(pkt->comment, &uid)) {
+            for (uint32_t i = 0; i < p->n_apps; i++)
+                if (p->apps[i].uid == uid)
+                    snprintf(p->cur_app, sizeof p->cur_app, "%s", p->apps[i].name);
+        } else if (lt_epb_comment_app(pkt->comment, &app)) {
+            snprintf(p->cur_app, sizeof p->cur_app, "%.*s", (int)app.len,
+                     (const char *)app.p);
+        }
+    }
+    return caplen;
+}
+
+static void on_uid(void *ud, int32_t uid, struct lt_span package,
+                   struct lt_span app)
+{
+    struct lt_pipe *p = ud;
+    struct lt_span name = package.len ? package : app;
+    uint32_t i = 0;
+    while (i < p->n_apps && p->apps[i].uid != uid)
+        i++;
+    if (i == p->n_apps) {
+        if (p->n_apps == APPS_CAP)
+            return; /* capped: later apps stay unnamed */
+        p->n_apps++;
+    }
+    p->apps[i].uid = uid;
+    snprintf(p->apps[i].name, sizeof p->apps[i].name, "%.*s", (int)name.len,
+             (const char *)name.p);
+}
+
 static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
                           uint64_t frame)
 {
     struct lt_l4 l4;
-    if (lt_decode_packet(pkt->linktype, pkt->data, pkt->caplen, pkt->origlen,
+    uint32_t caplen = packet_app(p, pkt);
+    if (lt_decode_packet(pkt->linktype, pkt->data, caplen, pkt->origlen,
                          &l4, &p->st) != LT_OK)
         return;
     if (l4.proto == 17 && (l4.sport == 53 || l4.dport == 53 || l4.dport == 5353 ||
@@ -418,6 +496,12 @@ static enum lt_err run_capture(struct lt_pipe *p, struct lt_input *in,
         enum lt_err e = lt_capture_next(&r, p->win + start, end - start, &used,
                                         &pkt);
         /* the packet points into the window: handle it before moving bytes */
+        if (e == LT_OK && !pkt.data) { /* metadata, not a packet */
+            if (pkt.custom.len)
+                lt_pcapdroid_uid_map(pkt.custom, on_uid, p);
+            start += used;
+            continue;
+        }
         if (e == LT_OK) {
             handle_packet(p, &pkt, ++frame);
             start += used;
@@ -554,6 +638,7 @@ enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
     p->device = device;
     p->res = res;
     lt_names_reset(&p->names);
+    p->n_apps = 0;
     p->n_warn = 0;
 
     e = lt_input_open(&in, path);

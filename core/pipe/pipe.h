@@ -28,6 +28,7 @@
 /* A finished flow, as summary.json's destinations count it. Borrowed. */
 struct lt_flow_summary {
     const char *device;        /* whose flow (see the leak hook) */
+    const char *app;           /* the sending app, or "" */
     const char *host;          /* HTTP Host, else TLS server name, else the
                                   DNS name of the address, else "" */
     uint8_t ip_version;
@@ -49,9 +50,9 @@ struct lt_pipe_hooks {
     void (*warn)(void *ud, const char *msg);
     /* One leak record line (newline included) of the current file, for
        device (the file's device, or the one the manifest's addresses give
-       the flow in a shared capture). */
-    void (*leak)(void *ud, const char *device, const char *kind,
-                 const uint8_t *line, size_t len);
+       the flow in a shared capture); app: the sending app or "". */
+    void (*leak)(void *ud, const char *device, const char *app,
+                 const char *kind, const uint8_t *line, size_t len);
     /* A TCP flow of the current file ended (may be NULL). */
     void (*flow)(void *ud, const struct lt_flow_summary *fs);
 };

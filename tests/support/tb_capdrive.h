@@ -22,6 +22,8 @@
  * the transcript to out: per packet
  *   "pkt if=<ifindex> lt=<linktype> ts=<ts_ns> cap=<caplen> orig=<origlen>
  *    fnv=<hash of data> cmt=<comment>"
+ * per PCAPdroid custom block (packet-less LT_OK)
+ *   "custom ts=<ts_ns> len=<custom.len> fnv=<hash of custom>"
  * per error "err <code> <msg>", then "finish <code> [<msg>]" or "end".
  * rng NULL: one window holding everything (whole-buffer run); else each
  * LT_AGAIN appends one chunk of 1..max_chunk bytes (so the reader also sees
