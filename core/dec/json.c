@@ -33,6 +33,8 @@
 
 #include <string.h>
 
+#include "json_lex.h"
+
 /* Hard cap on max_depth: the level stack is a local array. */
 #define LT_JSON_MAX_DEPTH 1024
 /* Documents larger than this are LT_E_LIMIT: lengths below stay in 32 bits
@@ -83,79 +85,7 @@ bool lt_json_plausible(const uint8_t *src, size_t n, bool allow_scalar)
 
 static void skip_ws(struct jp *j)
 {
-    while (j->i < j->n) {
-        const uint8_t c = j->p[j->i];
-        if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-            return;
-        j->i++;
-    }
-}
-
-#define SWAR_ONES 0x0101010101010101ull
-#define SWAR_HIGH 0x8080808080808080ull
-
-/* Index of the first `"`, `\` or control byte at or after i, or n. */
-static size_t find_special(const uint8_t *p, size_t i, size_t n)
-{
-    /* 8 bytes at a time: a zero byte in w^'"' or w^'\', or a byte below
-       0x20 (the classic "has less than" bit trick; exact for any). */
-    while (n - i >= 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        const uint64_t q = w ^ (SWAR_ONES * '"'), b = w ^ (SWAR_ONES * '\\');
-        const uint64_t hit = ((q - SWAR_ONES) & ~q) | ((b - SWAR_ONES) & ~b) |
-                             ((w - SWAR_ONES * 0x20) & ~w);
-        if (hit & SWAR_HIGH)
-            break;
-        i += 8;
-    }
-    for (; i < n; i++) {
-        const uint8_t c = p[i];
-        if (c == '"' || c == '\\' || c < 0x20)
-            break;
-    }
-    return i;
-}
-
-static int hex4(const uint8_t *p)
-{
-    int v = 0;
-    for (int k = 0; k < 4; k++) {
-        uint8_t c = p[k];
-        int d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-            d = (c | 0x20) - 'a' + 10;
-        else
-            return -1;
-        v = v << 4 | d;
-    }
-    return v;
-}
-
-static size_t utf8_put(uint8_t *t, uint32_t cp)
-{
-    if (cp < 0x80) {
-        t[0] = (uint8_t)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        t[0] = (uint8_t)(0xc0 | cp >> 6);
-        t[1] = (uint8_t)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        t[0] = (uint8_t)(0xe0 | cp >> 12);
-        t[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
-        t[2] = (uint8_t)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    t[0] = (uint8_t)(0xf0 | cp >> 18);
-    t[1] = (uint8_t)(0x80 | (cp >> 12 & 0x3f));
-    t[2] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
-    t[3] = (uint8_t)(0x80 | (cp & 0x3f));
-    return 4;
+    j->i = lt_json_lex_ws(j->p, j->n, j->i);
 }
 
 /*
@@ -168,115 +98,22 @@ static size_t utf8_put(uint8_t *t, uint32_t cp)
 static bool parse_string(struct jp *j, uint8_t *out, size_t out_cap,
                          bool do_write, struct lt_span *res)
 {
-    const uint8_t *p = j->p;
-    const size_t n = j->n;
-    size_t s = j->i + 1;
-    size_t i = find_special(p, s, n);
-    if (i < n && p[i] == '"') {
-        *res = lt_span_make(p + s, i - s);
-        j->i = i + 1;
-        return true;
-    }
-    size_t o = 0;
-    for (;;) {
-        const size_t run = i - s;
-        if (do_write && o + run <= out_cap)
-            memcpy(out + o, p + s, run);
-        o += run;
-        /* RFC 8259 §7: control bytes must be escaped */
-        if (i >= n || p[i] < 0x20)
-            return false;
-        if (p[i] == '"')
-            break;
-        if (n - i < 2)
-            return false;
-        uint8_t t[4];
-        size_t k = 1;
-        switch (p[i + 1]) {
-        case '"': case '\\': case '/': t[0] = p[i + 1]; break;
-        case 'b': t[0] = '\b'; break;
-        case 'f': t[0] = '\f'; break;
-        case 'n': t[0] = '\n'; break;
-        case 'r': t[0] = '\r'; break;
-        case 't': t[0] = '\t'; break;
-        case 'u': {
-            int cp = n - i >= 6 ? hex4(p + i + 2) : -1;
-            if (cp < 0)
-                return false;
-            /* §7: a character outside the BMP is a surrogate pair; an
-               unpaired surrogate is kept as U+FFFD, as browsers do */
-            if (cp >= 0xd800 && cp <= 0xdbff) {
-                int lo = n - i >= 12 && p[i + 6] == '\\' && p[i + 7] == 'u'
-                             ? hex4(p + i + 8) : -1;
-                if (lo >= 0xdc00 && lo <= 0xdfff) {
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                    i += 6;
-                } else {
-                    cp = 0xfffd;
-                }
-            } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-                cp = 0xfffd;
-            }
-            k = utf8_put(t, (uint32_t)cp);
-            i += 4;
-            break;
-        }
-        default:
-            return false;
-        }
-        i += 2;
-        if (do_write && o + k <= out_cap)
-            memcpy(out + o, t, k);
-        o += k;
-        s = i;
-        i = find_special(p, i, n);
-    }
-    j->i = i + 1;
-    if (o > out_cap) {
+    size_t len;
+    bool esc;
+    const size_t end = lt_json_lex_string(j->p, j->n, j->i,
+                                          do_write ? out : NULL, out_cap,
+                                          &len, &esc);
+    if (!end)
+        return false;
+    if (!esc) {
+        *res = lt_span_make(j->p + j->i + 1, len);
+    } else if (len > out_cap) {
         j->over = true;
         *res = lt_span_make(out, 0);
     } else {
-        *res = lt_span_make(out, o);
+        *res = lt_span_make(out, len);
     }
-    return true;
-}
-
-/* RFC 8259 §6: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
-static bool parse_number(struct jp *j)
-{
-    const uint8_t *p = j->p;
-    const size_t n = j->n;
-    size_t i = j->i;
-    if (p[i] == '-')
-        i++;
-    if (i >= n)
-        return false;
-    if (p[i] == '0') {
-        i++;
-    } else if (p[i] >= '1' && p[i] <= '9') {
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-    } else {
-        return false;
-    }
-    if (i < n && p[i] == '.') {
-        const size_t d = ++i;
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-        if (i == d)
-            return false;
-    }
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        i++;
-        if (i < n && (p[i] == '+' || p[i] == '-'))
-            i++;
-        const size_t d = i;
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-        if (i == d)
-            return false;
-    }
-    j->i = i;
+    j->i = end;
     return true;
 }
 
@@ -423,19 +260,18 @@ value:
     case 't':
     case 'f':
     case 'n': {
-        static const char *const lit[3] = { "true", "false", "null" };
-        const char *w = lit[p[j->i] == 't' ? 0 : p[j->i] == 'f' ? 1 : 2];
-        const size_t len = strlen(w);
-        if (n - j->i < len || memcmp(p + j->i, w, len) != 0)
+        const size_t end = lt_json_lex_literal(p, n, j->i);
+        if (!end)
             return LT_E_MALFORMED;
-        j->i += len;
+        j->i = end;
         goto after;
     }
     default: {
-        const size_t start = j->i;
-        if (!parse_number(j))
+        const size_t start = j->i, end = lt_json_lex_number(p, n, start);
+        if (!end)
             return LT_E_MALFORMED;
-        emit(j, LT_JSON_NUMBER, top, lt_span_make(p + start, j->i - start));
+        j->i = end;
+        emit(j, LT_JSON_NUMBER, top, lt_span_make(p + start, end - start));
         goto after;
     }
     }
@@ -467,10 +303,9 @@ member:
         top->key_len = (uint32_t)k.len;
         path_key(j, k.p, k.len);
     }
-    skip_ws(j);
-    if (j->i >= n || p[j->i] != ':')
+    j->i = lt_json_lex_expect(p, n, j->i, ':');
+    if (!j->i)
         return LT_E_MALFORMED;
-    j->i++;
     goto value;
 
 after:

@@ -3,9 +3,10 @@
  * har.c - HAR 1.2 documents as HTTP requests (http layer; base/, dec/base64).
  *
  * Two passes over the document, no allocation. Pass 1 validates the whole
- * text as JSON (RFC 8259, same strictness as dec/json.c: control bytes in
- * strings, bad escapes, leading zeros, trailing commas are errors; invalid
- * UTF-8 passes) with an explicit nesting stack of 1024 levels. Only a valid
+ * text as JSON (RFC 8259, with dec/json_lex.h, the lexer of dec/json.c:
+ * control bytes in strings, bad escapes, leading zeros, trailing commas are
+ * errors; invalid UTF-8 passes) with an explicit nesting stack of 1024
+ * levels. Only a valid
  * document reaches pass 2, so a failed parse makes no callback. Pass 2 is a
  * structural walk: find the first "log" member of the top object, its
  * first "entries" member, then read every element of that array (the
@@ -58,6 +59,7 @@
 #include <string.h>
 
 #include "../dec/base64.h"
+#include "../dec/json_lex.h"
 
 /* Nesting cap of the validator (bit stack); HAR needs about 8 levels. */
 #define HAR_MAX_DEPTH 1024
@@ -70,53 +72,7 @@ struct cur {
 
 static void ws(struct cur *c)
 {
-    while (c->i < c->n) {
-        const uint8_t x = c->p[c->i];
-        if (x != ' ' && x != '\n' && x != '\r' && x != '\t')
-            return;
-        c->i++;
-    }
-}
-
-#define SWAR_ONES 0x0101010101010101ull
-#define SWAR_HIGH 0x8080808080808080ull
-
-/* Index of the first `"`, `\` or control byte at or after i, or n. */
-static size_t find_special(const uint8_t *p, size_t i, size_t n)
-{
-    while (n - i >= 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        const uint64_t q = w ^ (SWAR_ONES * '"'), b = w ^ (SWAR_ONES * '\\');
-        const uint64_t hit = ((q - SWAR_ONES) & ~q) | ((b - SWAR_ONES) & ~b) |
-                             ((w - SWAR_ONES * 0x20) & ~w);
-        if (hit & SWAR_HIGH)
-            break;
-        i += 8;
-    }
-    for (; i < n; i++) {
-        const uint8_t x = p[i];
-        if (x == '"' || x == '\\' || x < 0x20)
-            break;
-    }
-    return i;
-}
-
-static int hex4(const uint8_t *p)
-{
-    int v = 0;
-    for (int k = 0; k < 4; k++) {
-        const uint8_t x = p[k];
-        int d;
-        if (x >= '0' && x <= '9')
-            d = x - '0';
-        else if ((x | 0x20) >= 'a' && (x | 0x20) <= 'f')
-            d = (x | 0x20) - 'a' + 10;
-        else
-            return -1;
-        v = v << 4 | d;
-    }
-    return v;
+    c->i = lt_json_lex_ws(c->p, c->n, c->i);
 }
 
 /*
@@ -126,161 +82,44 @@ static int hex4(const uint8_t *p)
  */
 static bool str_scan(struct cur *c, struct lt_span *raw, bool *has_esc)
 {
-    const uint8_t *p = c->p;
-    const size_t n = c->n, s = c->i + 1;
-    size_t i = s;
-    bool esc = false;
-    for (;;) {
-        i = find_special(p, i, n);
-        /* §7: control bytes must be escaped; an unclosed string is cut */
-        if (i >= n || p[i] < 0x20)
-            return false;
-        if (p[i] == '"')
-            break;
-        esc = true;
-        if (n - i < 2)
-            return false;
-        switch (p[i + 1]) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
-        case 't':
-            i += 2;
-            break;
-        case 'u':
-            if (n - i < 6 || hex4(p + i + 2) < 0)
-                return false;
-            i += 6;
-            break;
-        default:
-            return false;
-        }
-    }
-    *raw = lt_span_make(p + s, i - s);
-    *has_esc = esc;
-    c->i = i + 1;
+    size_t len;
+    const size_t end =
+        lt_json_lex_string(c->p, c->n, c->i, NULL, 0, &len, has_esc);
+    if (!end)
+        return false;
+    *raw = lt_span_make(c->p + c->i + 1, end - c->i - 2);
+    c->i = end;
     return true;
 }
 
-static size_t utf8_put(uint8_t *t, uint32_t cp)
-{
-    if (cp < 0x80) {
-        t[0] = (uint8_t)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        t[0] = (uint8_t)(0xc0 | cp >> 6);
-        t[1] = (uint8_t)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        t[0] = (uint8_t)(0xe0 | cp >> 12);
-        t[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
-        t[2] = (uint8_t)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    t[0] = (uint8_t)(0xf0 | cp >> 18);
-    t[1] = (uint8_t)(0x80 | (cp >> 12 & 0x3f));
-    t[2] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
-    t[3] = (uint8_t)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 /*
- * Undo the escapes of s[0..n) (string content that str_scan accepted) into
- * dst[0..cap): the number of bytes written, or NONE when they do not fit.
- * As dec/json.c: surrogate pairs combine, a lone surrogate is U+FFFD. The
- * result is never longer than the input.
+ * Undo the escapes of raw, the content of a string str_scan accepted (so
+ * its quotes are at raw.p[-1] and raw.p[raw.len]), into dst[0..cap): the
+ * number of bytes written, or NONE when they do not fit. Surrogate pairs
+ * combine, a lone surrogate is U+FFFD (dec/json_lex.h). The result is
+ * never longer than the input.
  */
-static size_t unescape(uint8_t *dst, size_t cap, const uint8_t *s, size_t n)
+static size_t unescape(uint8_t *dst, size_t cap, struct lt_span raw)
 {
-    size_t o = 0, i = 0;
-    while (i < n) {
-        const uint8_t *bs = memchr(s + i, '\\', n - i);
-        const size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
-        if (run > cap - o)
+    size_t len;
+    bool esc;
+    if (!lt_json_lex_string(raw.p - 1, raw.len + 2, 0, dst, cap, &len, &esc))
+        return NONE; /* not reached for scanned strings */
+    if (!esc) {
+        if (len > cap)
             return NONE;
-        memcpy(dst + o, s + i, run);
-        o += run;
-        i += run;
-        if (i >= n)
-            break;
-        if (n - i < 2)
-            return NONE; /* not reached for validated strings */
-        uint8_t t[4];
-        size_t k = 1;
-        switch (s[i + 1]) {
-        case 'b': t[0] = '\b'; break;
-        case 'f': t[0] = '\f'; break;
-        case 'n': t[0] = '\n'; break;
-        case 'r': t[0] = '\r'; break;
-        case 't': t[0] = '\t'; break;
-        case 'u': {
-            int cp = n - i >= 6 ? hex4(s + i + 2) : -1;
-            if (cp < 0)
-                return NONE;
-            if (cp >= 0xd800 && cp <= 0xdbff) {
-                const int lo = n - i >= 12 && s[i + 6] == '\\' &&
-                                       s[i + 7] == 'u'
-                                   ? hex4(s + i + 8) : -1;
-                if (lo >= 0xdc00 && lo <= 0xdfff) {
-                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                    i += 6;
-                } else {
-                    cp = 0xfffd;
-                }
-            } else if (cp >= 0xdc00 && cp <= 0xdfff) {
-                cp = 0xfffd;
-            }
-            k = utf8_put(t, (uint32_t)cp);
-            i += 4;
-            break;
-        }
-        default: t[0] = s[i + 1]; break; /* " \ / */
-        }
-        i += 2;
-        if (k > cap - o)
-            return NONE;
-        memcpy(dst + o, t, k);
-        o += k;
+        memcpy(dst, raw.p, len);
     }
-    return o;
+    return len <= cap ? len : NONE;
 }
 
-/* RFC 8259 §6: -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
+/* RFC 8259 §6 number at c->i; leaves c->i past it. */
 static bool num_scan(struct cur *c)
 {
-    const uint8_t *p = c->p;
-    const size_t n = c->n;
-    size_t i = c->i;
-    if (i < n && p[i] == '-')
-        i++;
-    if (i >= n)
+    const size_t end = lt_json_lex_number(c->p, c->n, c->i);
+    if (!end)
         return false;
-    if (p[i] == '0') {
-        i++;
-    } else if (p[i] >= '1' && p[i] <= '9') {
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-    } else {
-        return false;
-    }
-    if (i < n && p[i] == '.') {
-        const size_t d = ++i;
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-        if (i == d)
-            return false;
-    }
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        i++;
-        if (i < n && (p[i] == '+' || p[i] == '-'))
-            i++;
-        const size_t d = i;
-        while (i < n && p[i] >= '0' && p[i] <= '9')
-            i++;
-        if (i == d)
-            return false;
-    }
-    c->i = i;
+    c->i = end;
     return true;
 }
 
@@ -328,21 +167,16 @@ value:
         if (!str_scan(c, &raw, &esc))
             return LT_E_MALFORMED;
         goto after;
-    case 't':
-    case 'f':
-    case 'n': {
-        const char *w = p[c->i] == 't' ? "true" : p[c->i] == 'f' ? "false"
-                                                                : "null";
-        const size_t len = strlen(w);
-        if (n - c->i < len || memcmp(p + c->i, w, len) != 0)
+    default: {
+        /* true, false, null or a number */
+        size_t end = lt_json_lex_literal(p, n, c->i);
+        if (!end)
+            end = lt_json_lex_number(p, n, c->i);
+        if (!end)
             return LT_E_MALFORMED;
-        c->i += len;
+        c->i = end;
         goto after;
     }
-    default:
-        if (!num_scan(c))
-            return LT_E_MALFORMED;
-        goto after;
     }
 
 member:
@@ -424,7 +258,7 @@ static bool key_is(struct lt_span k, bool esc, const char *w)
     if (!esc)
         return k.len == wl && memcmp(k.p, w, wl) == 0;
     uint8_t tmp[32];
-    const size_t m = unescape(tmp, sizeof tmp, k.p, k.len);
+    const size_t m = unescape(tmp, sizeof tmp, k);
     return m == wl && memcmp(tmp, w, wl) == 0;
 }
 
@@ -497,7 +331,7 @@ static void put_str(struct bld *b, struct lt_span raw, bool esc)
     }
     if (b->over)
         return;
-    const size_t m = unescape(b->sc + b->front, avail(b), raw.p, raw.len);
+    const size_t m = unescape(b->sc + b->front, avail(b), raw);
     if (m == NONE)
         b->over = true;
     else
@@ -953,7 +787,7 @@ static bool read_entry(struct cur *c, size_t req_off, size_t ts_off,
     bool tesc;
     if (get_raw(c, ts_off, &raw, &tesc)) {
         uint8_t tmp[64];
-        const size_t m = tesc ? unescape(tmp, sizeof tmp, raw.p, raw.len)
+        const size_t m = tesc ? unescape(tmp, sizeof tmp, raw)
                               : raw.len;
         if (m != NONE)
             e->ts_ns = parse_time(lt_span_make(tesc ? tmp : raw.p, m));
