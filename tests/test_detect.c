@@ -17,6 +17,8 @@
 #include "tb_conv.h"
 #include "tb_packet.h"
 
+#include <zlib.h>
+
 static char tmp[512];
 
 static void setup(void) { snprintf(tmp, sizeof tmp, "%s", tb_tempdir("detect")); }
@@ -294,4 +296,69 @@ Test(detect, dns_over_tcp_names_a_destination)
     json_decref(sum);
     tb_buf_release(&dns);
     tb_buf_release(&framed);
+}
+
+/* PCAPdroid's trailer after an Ethernet frame with zero MACs. */
+static void pcapdroid_frame(struct tb_buf *out, const struct tb_buf *frame,
+                            int32_t uid, const char *app, bool good_crc)
+{
+    size_t start = out->len;
+    tb_buf_put(out, frame->p, frame->len);
+    while ((out->len - start) % 4)
+        tb_buf_u8(out, 0);
+    tb_buf_be32(out, 0x01072021u);
+    tb_buf_be32(out, (uint32_t)uid);
+    char name[20] = { 0 };
+    memcpy(name, app, strlen(app) < sizeof name ? strlen(app) : sizeof name);
+    tb_buf_put(out, name, sizeof name);
+    uint32_t crc = (uint32_t)crc32(0, out->p + start, (uInt)(out->len - start));
+    if (!good_crc)
+        crc ^= 1;
+    tb_buf_le32(out, crc);
+}
+
+Test(detect, pcapdroid_trailer_names_the_app_and_is_not_payload)
+{
+    static const char req[] = "GET /t?android_id=a1b2c3d4e5f60718 HTTP/1.1\r\nHost: t.example\r\n\r\n";
+    struct tb_buf cap = { 0 };
+    struct tb_cap c = { 0 };
+    tb_pcap_begin(&c, TB_PCAP_USEC_LE, 1, 65535);
+    static const char *const apps[] = { "com.example.app", "com.other.app" };
+    for (int i = 0; i < 2; i++) {
+        struct tb_pkt_spec s = { .src = "10.215.173.1", .dst = "203.0.113.7",
+                                 .sport = (uint16_t)(50000 + i), .dport = 80,
+                                 .seq = 100, .tcp_flags = 0x18, .tcp_flags_exact = true,
+                                 .payload = req, .payload_len = strlen(req) };
+        struct tb_buf frame = { 0 }, withtr = { 0 };
+        tb_pkt_build(&s, &frame);
+        memset(frame.p, 0, 12); /* PCAPdroid writes zero MACs */
+        pcapdroid_frame(&withtr, &frame, 10100 + i, apps[i], i == 0);
+        tb_pcap_packet(&c, 1000000000ll * (i + 1), withtr.p, (uint32_t)withtr.len,
+                       (uint32_t)withtr.len);
+        tb_buf_release(&frame);
+        tb_buf_release(&withtr);
+    }
+    write_file("pd.pcap", c.b.p, c.b.len);
+    tb_cap_release(&c);
+    tb_buf_release(&cap);
+    char cmd[2048];
+    const char *bin = getenv("LT_BINARY_DIR");
+    snprintf(cmd, sizeof cmd, "'%s/cmd/leaktrawl' scan -q -o '%s/out' --requests '%s/r.tsv' '%s/pd.pcap'",
+             bin ? bin : "build", tmp, tmp, tmp);
+    cr_assert_eq(system(cmd), 0);
+    char *t = records("pd");
+    /* good CRC: the app is named; bad CRC: stripped but not trusted */
+    cr_expect_not_null(strstr(t, "\"proto\":\"tcp\",\"app\":\"com.example.app\""), "%s", t);
+    cr_expect_null(strstr(t, "com.other.app"), "%s", t);
+    free(t);
+    /* the trailer never became payload: both requests parse whole */
+    snprintf(cmd, sizeof cmd, "%s/r.tsv", tmp);
+    FILE *f = fopen(cmd, "r");
+    cr_assert_not_null(f);
+    char line[512];
+    int rows = 0;
+    while (fgets(line, sizeof line, f))
+        rows += strstr(line, "/t?android_id=a1b2c3d4e5f60718") != NULL;
+    fclose(f);
+    cr_expect_eq(rows, 2);
 }

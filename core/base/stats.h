@@ -55,6 +55,7 @@
     X(proto, dns_queries)          /* DNS queries (UDP and TCP port 53) */\
     X(proto, dns_answers)          /* A/AAAA answers learnt */           \
     X(proto, tls_server_names)     /* TLS ClientHello server names */    \
+    X(proto, quic_server_names)    /* the same, from QUIC Initials */    \
     /* payload decoding (steps by kind: decode_steps[] below) */          \
     X(decode, pieces)              /* decoded pieces scanned */          \
     X(decode, failed_trials)       /* plausible, but did not decode */   \

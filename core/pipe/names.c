@@ -33,21 +33,29 @@ struct learn {
     struct lt_stats *st;
 };
 
+void lt_names_learn(struct lt_names *nm, uint8_t ip_version,
+                    const uint8_t *addr, const char *name, size_t len)
+{
+    struct lt_name_entry *e = &nm->v[nm->next];
+    nm->next = (nm->next + 1) % nm->cap;
+    memset(e, 0, sizeof *e);
+    e->ip_version = ip_version;
+    memcpy(e->addr, addr, ip_version == 4 ? 4 : 16);
+    if (len > sizeof e->name - 1)
+        len = sizeof e->name - 1;
+    memcpy(e->name, name, len);
+    e->name[len] = '\0';
+}
+
 static void on_answer(void *ud, const struct lt_dns_answer *a)
 {
     struct learn *l = ud;
     if (a->type != 1 && a->type != 28)
         return;
-    struct lt_name_entry *e = &l->nm->v[l->nm->next];
-    l->nm->next = (l->nm->next + 1) % l->nm->cap;
-    memset(e, 0, sizeof *e);
-    e->ip_version = a->type == 1 ? 4 : 6;
-    memcpy(e->addr, a->addr, a->type == 1 ? 4 : 16);
     /* the name the client asked for says more than the last CNAME */
     const char *name = l->qname[0] ? l->qname : a->name;
-    size_t len = strnlen(name, sizeof e->name - 1);
-    memcpy(e->name, name, len);
-    e->name[len] = '\0';
+    lt_names_learn(l->nm, a->type == 1 ? 4 : 6, a->addr, name,
+                   strnlen(name, LT_NAMES_LEN));
     l->st->dns_answers++;
 }
 

@@ -42,6 +42,11 @@ void lt_names_reset(struct lt_names *nm);
 void lt_names_dns(struct lt_names *nm, const uint8_t *p, size_t n,
                   struct lt_stats *st);
 
+/* Remember name[0..len) for addr (a QUIC server name: the UDP flow is not
+   tracked, but the address's later flows are named by it). */
+void lt_names_learn(struct lt_names *nm, uint8_t ip_version,
+                    const uint8_t *addr, const char *name, size_t len);
+
 /* The name of addr, or NULL. Linear in the table size: called once per
    flow, at its end. */
 const char *lt_names_lookup(const struct lt_names *nm, uint8_t ip_version,

@@ -20,6 +20,7 @@
 #include "../fmt/decode.h"
 #include "../fmt/appinfo.h"
 #include "../http/har.h"
+#include "../proto/quic.h"
 #include "../proto/tls.h"
 #include "names.h"
 
@@ -68,6 +69,7 @@ struct lt_pipe {
                                      EPB comment; "" when unknown */
     struct app_entry { int32_t uid; char name[APP_LEN]; } *apps; /* UID map */
     uint32_t n_apps;
+    uint8_t *quic_scratch;        /* LT_QUIC_SCRATCH_MAX bytes */
     /* the direction being fed, for the request hook */
     struct lt_flow *cur_flow;
     int cur_dir;
@@ -134,6 +136,7 @@ static void on_request(void *ud, const struct lt_http_request *req)
         .dst_port = f->port[!d],
     };
     struct pipe_flow *pf = p->cur_flow->user;
+    ctx.app = lt_span_cstr(pf->app);
     pf->clear = true;
     pf->client = d;
     if (!pf->host[0] && req->host.len)
@@ -331,8 +334,10 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
     p->win = lt_malloc(p->win_cap);
     struct lt_flow_cb cb = { p, on_data, on_gap, on_close };
     p->apps = lt_calloc(APPS_CAP, sizeof *p->apps);
-    if (!p->win || !p->apps || lt_http_ctx_init(&p->http, &p->lim, &p->st) != LT_OK) {
+    p->quic_scratch = lt_malloc(LT_QUIC_SCRATCH_MAX);
+    if (!p->win || !p->apps || !p->quic_scratch || lt_http_ctx_init(&p->http, &p->lim, &p->st) != LT_OK) {
         lt_free(p->apps);
+        lt_free(p->quic_scratch);
         lt_free(p->win);
         lt_free(p);
         return NULL;
@@ -344,6 +349,7 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
         lt_names_release(&p->names);
         lt_http_ctx_release(&p->http);
         lt_free(p->apps);
+        lt_free(p->quic_scratch);
         lt_free(p->win);
         lt_free(p);
         return NULL;
@@ -358,6 +364,7 @@ void lt_pipe_free(struct lt_pipe *p)
     lt_flow_table_free(p->flows);
     lt_names_release(&p->names);
     lt_free(p->apps);
+    lt_free(p->quic_scratch);
     lt_leaks_release(&p->leaks);
     lt_http_ctx_release(&p->http);
     lt_free(p->win);
@@ -444,6 +451,21 @@ static void on_uid(void *ud, int32_t uid, struct lt_span package,
              (const char *)name.p);
 }
 
+/* A client's QUIC Initial (RFC 9000 §17.2.2: long header, padded to at
+   least 1200 bytes by clients) names its destination address. */
+static void quic_name(struct lt_pipe *p, const struct lt_l4 *l4)
+{
+    uint8_t name[256];
+    struct lt_span sni;
+    if (l4->payload.len < 1200 || (l4->payload.p[0] & 0xc0) != 0xc0)
+        return;
+    if (lt_quic_initial_sni(l4->payload.p, l4->payload.len, p->quic_scratch,
+                            LT_QUIC_SCRATCH_MAX, name, sizeof name, &sni) != LT_OK)
+        return;
+    p->st.quic_server_names++;
+    lt_names_learn(&p->names, l4->ip_version, l4->dst, (const char *)sni.p, sni.len);
+}
+
 static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
                           uint64_t frame)
 {
@@ -455,6 +477,10 @@ static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
     if (l4.proto == 17 && (l4.sport == 53 || l4.dport == 53 || l4.dport == 5353 ||
                             l4.sport == 5355 || l4.dport == 5355)) {
         lt_names_dns(&p->names, l4.payload.p, l4.payload.len, &p->st);
+        return;
+    }
+    if (l4.proto == 17) {
+        quic_name(p, &l4);
         return;
     }
     if (l4.proto != 6)
