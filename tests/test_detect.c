@@ -362,3 +362,62 @@ Test(detect, pcapdroid_trailer_names_the_app_and_is_not_payload)
     fclose(f);
     cr_expect_eq(rows, 2);
 }
+
+Test(detect, pcapng_uid_block_and_epb_comments_name_apps)
+{
+    static const char req[] = "GET /t?android_id=a1b2c3d4e5f60718 HTTP/1.1\r\nHost: t.example\r\n\r\n";
+    struct tb_cap c = { 0 };
+    tb_pcapng_shb(&c, false);
+    tb_pcapng_idb(&c, 1, 65535, NULL);
+    /* PCAPdroid's custom block: PEN 62652, version 1, type 1, uid 10123 */
+    struct tb_buf body = { 0 };
+    tb_buf_le32(&body, 62652);
+    tb_buf_le16(&body, 1);
+    tb_buf_u8(&body, 1);
+    tb_buf_u8(&body, 0);
+    tb_buf_le32(&body, 10123);
+    tb_buf_u8(&body, (uint8_t)strlen("com.example.browser"));
+    tb_buf_u8(&body, (uint8_t)strlen("Browser"));
+    tb_buf_puts(&body, "com.example.browser");
+    tb_buf_puts(&body, "Browser");
+    tb_pcapng_block(&c, 0x00000BAD, body.p, body.len);
+    static const char *const comments[] = { "u-10123", "Mint Browser#12.1.4", "u-555" };
+    for (int i = 0; i < 3; i++) {
+        struct tb_pkt_spec s = { .src = "10.0.0.9", .dst = "203.0.113.8",
+                                 .sport = (uint16_t)(51000 + i), .dport = 80, .seq = 7,
+                                 .tcp_flags = 0x18, .tcp_flags_exact = true,
+                                 .payload = req, .payload_len = strlen(req) };
+        struct tb_buf frame = { 0 };
+        tb_pkt_build(&s, &frame);
+        tb_pcapng_epb(&c, 0, 1000000000ll * (i + 1), frame.p, (uint32_t)frame.len,
+                      (uint32_t)frame.len, comments[i]);
+        tb_buf_release(&frame);
+    }
+    write_file("ng.pcapng", c.b.p, c.b.len);
+    tb_cap_release(&c);
+    tb_buf_release(&body);
+    cr_assert_eq(scan("ng.pcapng"), 0);
+    char *t = records("ng");
+    /* frame numbers count packets only: the custom block is not a frame */
+    cr_expect_not_null(strstr(t, "\"frame\":1,") && strstr(t, "\"app\":\"com.example.browser\""), "%s", t);
+    cr_expect_not_null(strstr(t, "\"frame\":2,"), "%s", t);
+    cr_expect_not_null(strstr(t, "\"app\":\"Mint Browser\""), "%s", t);
+    cr_expect_null(strstr(t, "\"frame\":4,"), "%s", t);
+    /* a UID with no map entry names nothing */
+    const char *third = strstr(t, "\"frame\":3,");
+    cr_assert_not_null(third, "%s", t);
+    const char *eol = strchr(third, '\n');
+    cr_expect(!memmem(third, (size_t)(eol - third), "\"app\"", 5), "%.*s", (int)(eol - third), third);
+    free(t);
+    char path[700];
+    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
+    json_t *sum = json_load_file(path, 0, NULL);
+    cr_assert_not_null(sum);
+    json_t *apps = json_object_get(json_array_get(json_object_get(sum, "devices"), 0), "apps");
+    cr_expect_eq(json_array_size(apps), 2);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(apps, 0), "app")),
+                     "com.example.browser");
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(json_array_get(apps, 0), "leaks"),
+                                                    "android_id")), 1);
+    json_decref(sum);
+}
