@@ -421,3 +421,45 @@ Test(detect, pcapng_uid_block_and_epb_comments_name_apps)
                                                     "android_id")), 1);
     json_decref(sum);
 }
+
+Test(detect, quic_initial_names_a_udp_destination)
+{
+    /* the RFC 9001 Appendix A.2 client Initial (SNI example.com); the
+       fuzz seed holds its datagram after two parameter bytes */
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/fuzz/corpus/quic/rfc9001_a2",
+             getenv("LT_SOURCE_DIR") ? getenv("LT_SOURCE_DIR") : ".");
+    FILE *fp = fopen(path, "rb");
+    cr_assert_not_null(fp, "%s", path);
+    uint8_t seed[2048];
+    size_t n = fread(seed, 1, sizeof seed, fp);
+    fclose(fp);
+    cr_assert_gt(n, 1200);
+    struct tb_capfile f;
+    tb_capfile_begin(&f, false);
+    struct tb_buf pkt = { 0 };
+    for (int i = 0; i < 2; i++) { /* a retransmission is not a second flow */
+        struct tb_pkt_spec s = { .proto = 17, .src = "192.168.1.23", .dst = "198.51.100.44",
+                                 .sport = 50123, .dport = 443, .payload = seed + 2,
+                                 .payload_len = n - 2 };
+        pkt.len = 0;
+        tb_pkt_build(&s, &pkt);
+        tb_capfile_frame(&f, pkt.p, pkt.len);
+    }
+    write_file("q.pcap", f.cap.b.p, f.cap.b.len);
+    tb_capfile_release(&f);
+    tb_buf_release(&pkt);
+    cr_assert_eq(scan("q.pcap"), 0);
+    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
+    json_t *sum = json_load_file(path, 0, NULL);
+    cr_assert_not_null(sum);
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(json_object_get(sum, "totals"),
+                                                                    "proto"), "quic_server_names")), 2);
+    json_t *dests = json_object_get(json_array_get(json_object_get(sum, "devices"), 0),
+                                    "destinations");
+    cr_assert_eq(json_array_size(dests), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(dests, 0), "host")),
+                     "example.com");
+    cr_expect_eq(json_integer_value(json_object_get(json_array_get(dests, 0), "flows")), 1);
+    json_decref(sum);
+}

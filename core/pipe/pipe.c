@@ -164,20 +164,27 @@ static struct lt_http_parser *flow_parser(struct lt_pipe *p, struct lt_flow *f,
 /* Whose flow it is in a shared capture (SPEC §3 addresses): the device
    owning either endpoint's IP address, else the Ethernet address of the
    packet that opened it; else the file's own device. */
-static const char *flow_device(const struct lt_pipe *p, const struct lt_flow *f)
+static const char *endpoint_device(const struct lt_pipe *p, uint8_t ip_version,
+                                   const uint8_t *a, const uint8_t *b)
 {
     const struct lt_addr_map *am = p->cfg.addrs;
     const struct lt_manifest *mf = p->cfg.det.mf;
     int d = -1;
     if (!am || !am->n || !mf)
         return p->device;
-    for (int i = 0; i < 2 && d < 0; i++)
-        d = lt_addr_map_ip(am, f->ip_version, f->addr[i]);
+    d = lt_addr_map_ip(am, ip_version, a);
+    if (d < 0)
+        d = lt_addr_map_ip(am, ip_version, b);
     if (d < 0 && p->cur_l4 && p->cur_l4->eth_src)
         d = lt_addr_map_mac(am, p->cur_l4->eth_src);
     if (d < 0 && p->cur_l4 && p->cur_l4->eth_dst)
         d = lt_addr_map_mac(am, p->cur_l4->eth_dst);
     return d >= 0 && (size_t)d < mf->n_devices ? mf->devices[d].id : p->device;
+}
+
+static const char *flow_device(const struct lt_pipe *p, const struct lt_flow *f)
+{
+    return endpoint_device(p, f->ip_version, f->addr[0], f->addr[1]);
 }
 
 static bool pf_app_known(const struct pipe_flow *pf)
@@ -463,7 +470,21 @@ static void quic_name(struct lt_pipe *p, const struct lt_l4 *l4)
                             LT_QUIC_SCRATCH_MAX, name, sizeof name, &sni) != LT_OK)
         return;
     p->st.quic_server_names++;
+    /* a connection's first Initial names it; its retransmissions (same
+       address, same name) are not new destinations */
+    const char *known = lt_names_lookup(&p->names, l4->ip_version, l4->dst);
+    if (known && strlen(known) == sni.len && !memcmp(known, sni.p, sni.len))
+        return;
     lt_names_learn(&p->names, l4->ip_version, l4->dst, (const char *)sni.p, sni.len);
+    if (p->hooks.flow) {
+        char host[256];
+        snprintf(host, sizeof host, "%.*s", (int)sni.len, (const char *)sni.p);
+        struct lt_flow_summary fs = {
+            endpoint_device(p, l4->ip_version, l4->src, l4->dst), p->cur_app,
+            host, l4->ip_version, l4->dst, l4->payload.len, false, true, 0,
+        };
+        p->hooks.flow(p->hooks.ud, &fs);
+    }
 }
 
 static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
@@ -479,14 +500,16 @@ static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
         lt_names_dns(&p->names, l4.payload.p, l4.payload.len, &p->st);
         return;
     }
+    if (l4.proto != 6 && l4.proto != 17)
+        return;
+    /* the packet's MACs, for flows that shared-capture addresses assign */
+    p->cur_l4 = &l4;
     if (l4.proto == 17) {
         quic_name(p, &l4);
+        p->cur_l4 = NULL;
         return;
     }
-    if (l4.proto != 6)
-        return;
     struct lt_pkt_meta m = { frame, pkt->ts_ns };
-    p->cur_l4 = &l4;
     enum lt_err e = lt_flow_table_segment(p->flows, &l4, &m);
     p->cur_l4 = NULL;
     if (e != LT_OK)
