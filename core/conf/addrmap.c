@@ -6,14 +6,8 @@
 #include <string.h>
 
 #include "../base/alloc.h"
+#include "../base/ascii.h"
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 /* aa:bb:cc:dd:ee:ff or aa-bb-cc-dd-ee-ff */
 static int parse_mac(const char *s, uint8_t *out)
@@ -21,7 +15,7 @@ static int parse_mac(const char *s, uint8_t *out)
     if (strlen(s) != 17)
         return 0;
     for (int i = 0; i < 6; i++) {
-        int h = hexval(s[3 * i]), l = hexval(s[3 * i + 1]);
+        int h = lt_hex_digit((uint8_t)s[3 * i]), l = lt_hex_digit((uint8_t)s[3 * i + 1]);
         if (h < 0 || l < 0 || (i < 5 && s[3 * i + 2] != ':' && s[3 * i + 2] != '-'))
             return 0;
         out[i] = (uint8_t)(h << 4 | l);

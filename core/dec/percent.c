@@ -5,24 +5,16 @@
  * runs ahead of the input, so decoding in place is safe.
  */
 #include "percent.h"
+#include "../base/ascii.h"
 
 #include <string.h>
 
-static int hex_val(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
 
 bool lt_pct_plausible(const uint8_t *src, size_t n)
 {
     const uint8_t *end = src + n, *q = src;
     while (n > 0 && (q = memchr(q, '%', (size_t)(end - q))) != NULL) {
-        if (end - q >= 3 && hex_val(q[1]) >= 0 && hex_val(q[2]) >= 0)
+        if (end - q >= 3 && lt_hex_digit(q[1]) >= 0 && lt_hex_digit(q[2]) >= 0)
             return true;
         q++;
     }
@@ -67,8 +59,8 @@ enum lt_err lt_pct_decode(uint8_t *dst, size_t dst_cap, const uint8_t *src,
                 /* RFC 3986 §2.1: `%` HEXDIG HEXDIG. Anything else keeps
                    the `%` as a literal, as browsers do (WHATWG URL
                    "percent-decode"). */
-                const int hi = n - i >= 3 ? hex_val(src[i + 1]) : -1;
-                const int lo = hi >= 0 ? hex_val(src[i + 2]) : -1;
+                const int hi = n - i >= 3 ? lt_hex_digit(src[i + 1]) : -1;
+                const int lo = hi >= 0 ? lt_hex_digit(src[i + 2]) : -1;
                 if (lo >= 0) {
                     dst[o++] = (uint8_t)(hi << 4 | lo);
                     i += 3;

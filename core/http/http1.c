@@ -72,6 +72,7 @@
  * bodies are skipped.
  */
 #include "http1.h"
+#include "../base/ascii.h"
 
 #include <string.h>
 
@@ -179,15 +180,6 @@ static inline bool is_ows(uint8_t c)
     return c == ' ' || c == '\t';
 }
 
-static inline int hexval(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
 
 /* p[0..n) equals the lowercase letters/'-' string s, ASCII case-insensitively */
 static inline bool ieq(const uint8_t *p, size_t n, const char *s, size_t sn)
@@ -975,7 +967,7 @@ static size_t do_chunk(struct lt_http_parser *hp, const uint8_t *p, size_t n,
         uint8_t ch = p[i];
         switch (hp->cstate) {
         case CS_SIZE: {
-            int v = hexval(ch);
+            int v = lt_hex_digit(ch);
             i++;
             if (++hp->chunk_line > (size_t)lim->max_line + 2)
                 goto bad;
