@@ -17,19 +17,9 @@
 
 #include "core/match/browsing.h"
 #include "tb_buf.h"
+#include "bench_util.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 struct bcase {
     const char *name;
@@ -88,12 +78,6 @@ static void make_json(struct tb_rng *r, size_t target, int urls, struct tb_buf *
     tb_buf_u8(b, ']');
 }
 
-static void report(const char *name, double mb, double *t, int runs, double items)
-{
-    qsort(t, (size_t)runs, sizeof *t, cmp_double);
-    printf("%-34s %9.3f %11.1f %12.1f %12.0f\n", name, mb, mb / t[0], mb / t[runs / 2],
-           items / t[runs / 2]);
-}
 
 static void bench(const struct bcase *c, int runs)
 {
@@ -114,46 +98,9 @@ static void bench(const struct bcase *c, int runs)
             run(c);
         t[i] = (now() - t0) / (double)reps;
     }
-    report(c->name, (double)c->in.len / 1e6, t, runs, (double)items);
+    bench_report(c->name, (double)c->in.len / 1e6, t, runs, (double)items);
 }
 
-static void header(int runs)
-{
-    char cpu[128] = "?";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (f) {
-        char line[256];
-        while (fgets(line, sizeof line, f))
-            if (strncmp(line, "model name", 10) == 0) {
-                const char *p = strchr(line, ':');
-                snprintf(cpu, sizeof cpu, "%.100s", p ? p + 2 : line);
-                cpu[strcspn(cpu, "\n")] = 0;
-                break;
-            }
-        fclose(f);
-    }
-    char commit[64] = "?";
-    FILE *g = popen("git rev-parse --short HEAD 2>/dev/null", "r");
-    if (g) {
-        if (fgets(commit, sizeof commit, g))
-            commit[strcspn(commit, "\n")] = 0;
-        pclose(g);
-    }
-#ifdef __OPTIMIZE__
-    const char *opt = "optimized";
-#else
-    const char *opt = "not optimized";
-#endif
-    printf("# bench_browsing: commit %s, %s %s, %s, cpu %s, 1 thread, %d runs\n", commit,
-#ifdef __clang__
-           "clang",
-#else
-           "gcc",
-#endif
-           __VERSION__, opt, cpu, runs);
-    printf("%-34s %9s %11s %12s %12s\n", "case", "input_MB", "best_MB/s", "median_MB/s",
-           "items/s");
-}
 
 int main(int argc, char **argv)
 {
@@ -196,7 +143,9 @@ int main(int argc, char **argv)
         tb_buf_puts(&cs[4].in, "The quick brown fox jumps over the lazy dog; visit us at "
                                "example dot com or call 555-0100. ");
 
-    header(runs);
+    char extra[64];
+    snprintf(extra, sizeof extra, "1 thread, %d runs", runs);
+    bench_header("bench_browsing", extra);
     for (int i = 0; i < N_CASES; i++) {
         bench(&cs[i], runs);
         tb_buf_release(&cs[i].in);

@@ -159,12 +159,6 @@ static void make_json(struct tb_rng *r, size_t target, struct tb_buf *b)
     tb_buf_u8(b, ']');
 }
 
-static void report(const char *name, double mb, double *t, int runs, double items)
-{
-    qsort(t, (size_t)runs, sizeof *t, cmp_double);
-    printf("%-28s %9.3f %11.1f %12.1f %12.0f\n", name, mb, mb / t[0],
-           mb / t[runs / 2], items / t[runs / 2]);
-}
 
 static void bench(struct bcase *c, int runs)
 {
@@ -188,46 +182,9 @@ static void bench(struct bcase *c, int runs)
     /* MB/s over all reps: input_MB is one pass */
     for (int i = 0; i < runs; i++)
         t[i] /= (double)reps;
-    report(c->name, (double)c->in.len / 1e6, t, runs, (double)items);
+    bench_report(c->name, (double)c->in.len / 1e6, t, runs, (double)items);
 }
 
-static void header(int runs)
-{
-    char cpu[128] = "?";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (f) {
-        char line[256];
-        while (fgets(line, sizeof line, f))
-            if (strncmp(line, "model name", 10) == 0) {
-                const char *p = strchr(line, ':');
-                snprintf(cpu, sizeof cpu, "%.100s", p ? p + 2 : line);
-                cpu[strcspn(cpu, "\n")] = 0;
-                break;
-            }
-        fclose(f);
-    }
-    char commit[64] = "?";
-    FILE *g = popen("git rev-parse --short HEAD 2>/dev/null", "r");
-    if (g) {
-        if (fgets(commit, sizeof commit, g))
-            commit[strcspn(commit, "\n")] = 0;
-        pclose(g);
-    }
-#ifdef __OPTIMIZE__
-    const char *opt = "optimized";
-#else
-    const char *opt = "not optimized";
-#endif
-    printf("# bench_dec: commit %s, %s %s, %s, cpu %s, 1 thread, %d runs\n", commit,
-#ifdef __clang__
-           "clang",
-#else
-           "gcc",
-#endif
-           __VERSION__, opt, cpu, runs);
-    printf("%-28s %9s %11s %12s %12s\n", "case", "input_MB", "best_MB/s", "median_MB/s",
-           "items/s");
-}
 
 int main(int argc, char **argv)
 {
@@ -314,7 +271,9 @@ int main(int argc, char **argv)
     tb_buf_puts(&cs[nc].in, "------WebKitFormBoundaryx7MA4YWxkTrZu0gW--\r\n");
     cs[nc++].fn = run_multipart;
 
-    header(runs);
+    char extra[64];
+    snprintf(extra, sizeof extra, "1 thread, %d runs", runs);
+    bench_header("bench_dec", extra);
     for (size_t i = 0; i < nc; i++) {
         cs[i].dst_cap = cs[i].in.len + 64;
         cs[i].dst = malloc(cs[i].dst_cap);

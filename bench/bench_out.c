@@ -159,12 +159,6 @@ static void one_run(const struct spec *sp, uint64_t n_records, enum lt_values_mo
     lt_buf_release(&zo);
 }
 
-static void report(const char *name, double mb, double *t, int runs, double items)
-{
-    qsort(t, (size_t)runs, sizeof *t, cmp_double);
-    printf("%-28s %9.1f %11.1f %12.1f %12.0f\n", name, mb, mb / t[0], mb / t[runs / 2],
-           items / t[runs / 2]);
-}
 
 static void header(int runs, uint64_t n)
 {
@@ -245,11 +239,11 @@ int main(int argc, char **argv)
     }
     header(runs, n_records);
     const double items = (double)n_records;
-    report("record_write/plain", (double)r.json_bytes / 1e6, tw, runs, items);
-    report("record_write/hash", (double)rh.json_bytes / 1e6, th, runs, items);
-    report("record_write/omit", (double)ro.json_bytes / 1e6, to, runs, items);
-    report("zframe/level1/8MiB", (double)r.json_bytes / 1e6, tz1, runs, items);
-    report("zframe/level3/8MiB", (double)r.json_bytes / 1e6, tz3, runs, items);
+    bench_report("record_write/plain", (double)r.json_bytes / 1e6, tw, runs, items);
+    bench_report("record_write/hash", (double)rh.json_bytes / 1e6, th, runs, items);
+    bench_report("record_write/omit", (double)ro.json_bytes / 1e6, to, runs, items);
+    bench_report("zframe/level1/8MiB", (double)r.json_bytes / 1e6, tz1, runs, items);
+    bench_report("zframe/level3/8MiB", (double)r.json_bytes / 1e6, tz3, runs, items);
     printf("# %.0f bytes/record; ratio level1 %.2f, level3 %.2f\n",
            (double)r.json_bytes / items, (double)r.json_bytes / (double)r.z1_bytes,
            (double)r.json_bytes / (double)r.z3_bytes);

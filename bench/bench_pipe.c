@@ -47,13 +47,6 @@ static void on_request(void *ud, const struct lt_msg_ctx *c,
     n_requests++;
 }
 
-static void report(const char *name, double mb, double *t, int runs,
-                   double items)
-{
-    qsort(t, (size_t)runs, sizeof *t, cmp_double);
-    printf("%-28s %9.1f %11.1f %12.1f %12.0f\n", name, mb, mb / t[0],
-           mb / t[runs / 2], items / t[runs / 2]);
-}
 
 int main(int argc, char **argv)
 {
@@ -122,8 +115,8 @@ int main(int argc, char **argv)
     printf("%-28s %9s %11s %12s %12s\n", "case", "input_MB", "best_MB/s",
            "median_MB/s", "items/s");
     double mb = (double)res.bytes_read / 1e6;
-    report("read/io_only", mb, t_read, runs, 0);
-    report("pipe/packets", mb, t_pipe, runs, (double)res.st.packets);
+    bench_report("read/io_only", mb, t_read, runs, 0);
+    bench_report("pipe/packets", mb, t_pipe, runs, (double)res.st.packets);
     printf("# packets %llu, flows %llu, http requests %llu (%llu per run), "
            "pipe/read time ratio %.2f, peak RSS %ld MB\n",
            (unsigned long long)res.st.packets, (unsigned long long)res.st.flows,

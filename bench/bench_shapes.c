@@ -34,19 +34,9 @@
 #include "core/match/shapes.h"
 #include "core/match/shapes_int.h"
 #include "tb_buf.h"
+#include "bench_util.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static void hex(struct tb_rng *r, char *out, size_t n)
 {
