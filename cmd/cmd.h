@@ -11,5 +11,6 @@ enum lt_exit {
 };
 
 int cmd_scan(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

@@ -14,11 +14,13 @@ static const struct {
     const char *summary;
 } commands[] = {
     { "scan", cmd_scan, "find leaks in captures (the main job)" },
+    { "merge", cmd_merge, "join the outputs of several shards" },
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: leaktrawl scan [OPTIONS] INPUT...\n"
+               "       leaktrawl merge -o OUT SHARD_OUT...\n"
                "       leaktrawl --version | --help | scan --help\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);

@@ -236,3 +236,35 @@ Test(examples, records_are_ordered_and_hash_mode_hides_values, .timeout = 120)
     json_decref(s);
     cleanup();
 }
+
+Test(examples, merged_shards_equal_one_run, .timeout = 120)
+{
+    /* shard 0/2 and 1/2 merged == one unsharded run, record for record */
+    char base[512], cmd[16384];
+    snprintf(base, sizeof base, "%s", tb_tempdir("merge"));
+    const char *bin = getenv("LT_BINARY_DIR") ? getenv("LT_BINARY_DIR") : "build";
+    const char *src = src_dir();
+    snprintf(cmd, sizeof cmd,
+             "set -e; B='%s/cmd/leaktrawl'; M='%s/examples/manifest.json'; C='%s/examples/captures';"
+             "$B scan -q -m $M -o '%s/all' $C; $B scan -q -m $M -o '%s/s0' --shard 0/2 $C;"
+             "$B scan -q -m $M -o '%s/s1' --shard 1/2 $C; $B merge -o '%s/m' '%s/s1' '%s/s0';"
+             "for d in redmi-note8-01 pixel4-02; do zstd -dcq '%s/all/'$d.jsonl.zst > '%s/a.txt';"
+             "zstd -dcq '%s/m/'$d.jsonl.zst > '%s/b.txt'; cmp '%s/a.txt' '%s/b.txt'; done",
+             bin, src, src, base, base, base, base, base, base, base, base, base, base, base, base);
+    cr_assert_eq(system(cmd), 0, "merged device files differ from one run");
+    char pa[700], pm[700];
+    snprintf(pa, sizeof pa, "%s/all/summary.json", base);
+    snprintf(pm, sizeof pm, "%s/m/summary.json", base);
+    json_t *a = json_load_file(pa, 0, NULL), *m = json_load_file(pm, 0, NULL);
+    cr_assert(a && m);
+    cr_expect(json_equal(json_object_get(json_object_get(a, "totals"), "leaks"),
+                         json_object_get(json_object_get(m, "totals"), "leaks")));
+    cr_expect_eq(json_array_size(json_object_get(a, "files")),
+                 json_array_size(json_object_get(m, "files")));
+    cr_expect_eq(json_integer_value(json_object_get(json_object_get(a, "totals"), "http_requests")),
+                 json_integer_value(json_object_get(json_object_get(m, "totals"), "http_requests")));
+    json_decref(a);
+    json_decref(m);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    cr_expect_eq(system(cmd), 0);
+}
