@@ -208,11 +208,15 @@ int main(int argc, char **argv)
         fflush(stdout);
         nl += (size_t)snprintf(notes + nl, sizeof notes - nl,
                                "# %u dev: build %.2f s, %u literals, %u patterns, %u too short, "
-                               "db %.1f MB, RSS +%.0f MB, %llu matches per run\n",
+                               "db %.1f MB, RSS +%.0f MB, %llu matches per run\n"
+                               "#   %u of them digests in the hash table (%.1f MB), "
+                               "%u in Vectorscan\n",
                                n_dev, t_build, lt_matcher_n_literals(mt),
                                lt_matcher_n_patterns(mt), lt_matcher_n_skipped(mt),
                                (double)lt_matcher_db_bytes(mt) / 1e6, rss1 - rss0,
-                               (unsigned long long)n_matches);
+                               (unsigned long long)n_matches, lt_matcher_n_hashed(mt),
+                               (double)lt_matcher_hash_bytes(mt) / 1e6,
+                               lt_matcher_n_literals(mt) - lt_matcher_n_hashed(mt));
         lt_match_scratch_free(s);
         lt_matcher_free(mt);
         lt_manifest_release(&m);

@@ -561,6 +561,95 @@ Test(matcher, scan_percent_forms_and_base64_padding)
     fx_release(&f);
 }
 
+/* Digests are found by looking up hex and base64 tokens, not by
+   Vectorscan: same whole-token rule, same ids, still in end order. */
+Test(matcher, digests_by_token_lookup)
+{
+    struct fx f;
+    fx_one(&f, "\"android_id\":\"a1b2c3d4e5f60718\"");
+    /* which literals went to the hash table: exactly the digest shapes */
+    uint32_t want = 0;
+    for (uint32_t i = 0; i < lt_matcher_n_literals(f.mt); i++) {
+        const struct lt_literal *l = lt_matcher_literal(f.mt, i);
+        bool hex = l->bound == LT_BOUND_HEX &&
+                   (l->len == 32 || l->len == 40 || l->len == 64 || l->len == 128);
+        bool b64 = l->bound == LT_BOUND_B64 &&
+                   (l->len == 22 || l->len == 27 || l->len == 43 || l->len == 86);
+        want += hex || b64;
+    }
+    cr_assert_gt(want, 0);
+    cr_assert_eq(lt_matcher_n_hashed(f.mt), want);
+    cr_assert_lt(lt_matcher_n_hashed(f.mt), lt_matcher_n_literals(f.mt));
+    cr_assert_gt(lt_matcher_hash_bytes(f.mt), 2 * want * sizeof(uint32_t));
+    struct hits *hs = malloc(sizeof *hs);
+    const char *md5 = "6d7e9146fdc6416658b5e148489e7172";
+    const char *sha1md5 = "a062a58ba51681acc0275bba35b5e459e9c6e1a8";
+    struct tb_buf b = { 0 };
+    /* inside longer hex (either side), as a whole token after a letter
+       that is not hex, after "%3D" (the escape ends in hex: the run is 34
+       long), upper case, interleaved with plain variants: ends ordered */
+    tb_buf_printf(&b, "0%s %sf g%s/%%3D%s,a1b2c3d4e5f60718;%s:A1B2C3D4E5F60718 %s", md5, md5,
+                  md5, md5, sha1md5, "6D7E9146FDC6416658B5E148489E7172");
+    scan(f.mt, (const char *)b.p, b.len, hs);
+    cr_assert_eq(hs->n, 6);
+    size_t at = 1 + 32 + 1 + 33 + 1;
+    cr_assert(hit_at(f.mt, hs, at + 1, at + 33, "android_id", "md5"));
+    at += 33 + 4;
+    cr_assert(hit_at(f.mt, hs, at, at + 32, "android_id", "md5"));
+    at += 33;
+    cr_assert(hit_at(f.mt, hs, at, at + 16, "android_id", "exact"));
+    at += 17;
+    cr_assert(hit_at(f.mt, hs, at, at + 40, "android_id", "sha1(md5)"));
+    at += 41;
+    cr_assert(hit_at(f.mt, hs, at, at + 16, "android_id", "upper"));
+    at += 17;
+    cr_assert(hit_at(f.mt, hs, at, at + 32, "android_id", "md5-upper"));
+    for (size_t i = 1; i < hs->n; i++)
+        cr_assert_lt(hs->h[i - 1].to, hs->h[i].to);
+    /* a digest-length hex run that is no digest, a 31- and 33-char run */
+    const char *t = "00000000000000000000000000000000 6d7e9146fdc6416658b5e148489e717 "
+                    "6d7e9146fdc6416658b5e148489e71720";
+    scan(f.mt, t, strlen(t), hs);
+    cr_assert_eq(hs->n, 0);
+    /* base64 inside a longer base64 run with '-' or '_' (URL alphabet) */
+    t = "-bX6RRv3GQWZYteFISJ5xcg bX6RRv3GQWZYteFISJ5xcg_ %3DbX6RRv3GQWZYteFISJ5xcg%3D%3D";
+    scan(f.mt, t, strlen(t), hs);
+    cr_assert_eq(hs->n, 1);
+    cr_assert(hit_at(f.mt, hs, 51, 73, "android_id", "base64(md5)"));
+    tb_buf_release(&b);
+    free(hs);
+    fx_release(&f);
+}
+
+/* A value too short for its own literal still has digests: the matcher is
+   then a hash table only, with no Vectorscan database. */
+Test(matcher, digests_only_matcher)
+{
+    struct fx f;
+    fx_one(&f, "\"pin\":\"42\"");
+    cr_assert_eq(lt_matcher_n_skipped(f.mt), 1);
+    cr_assert_gt(lt_matcher_n_literals(f.mt), 0);
+    cr_assert_eq(lt_matcher_n_hashed(f.mt), lt_matcher_n_literals(f.mt));
+    cr_assert_eq(lt_matcher_db_bytes(f.mt), 0);
+    /* md5("42") */
+    const char *t = "x=a1d0c6e83f027327d8461063f4ac58a6&y=1";
+    struct hits *hs = malloc(sizeof *hs);
+    scan(f.mt, t, strlen(t), hs);
+    cr_assert_eq(hs->n, 1);
+    cr_assert(hit_at(f.mt, hs, 2, 34, "pin", "md5"));
+    cr_assert_eq(lt_matcher_scan(f.mt, NULL, (const uint8_t *)t, strlen(t), on_hit, hs),
+                 LT_E_MALFORMED);
+    hs->n = 0;
+    struct lt_match_scratch *s = lt_match_scratch_new(f.mt);
+    cr_assert_not_null(s);
+    cr_assert_eq(lt__matcher_scan_window(f.mt, s, (const uint8_t *)t, strlen(t), 1, on_hit, hs),
+                 LT_OK);
+    cr_assert_eq(hs->n, 1);
+    lt_match_scratch_free(s);
+    free(hs);
+    fx_release(&f);
+}
+
 Test(matcher, shared_value_is_one_literal_with_both_patterns)
 {
     struct fx f;

@@ -13,9 +13,21 @@
  * (keys, kinds, variant names) live in a chunk arena owned by the matcher.
  * A text keeps the boundary class it was first generated with.
  *
+ * Digests (a HEX literal of 32/40/64/128 bytes, a B64 literal of
+ * 22/27/43/86: about nine literals in ten) are not compiled into
+ * Vectorscan: they go to a second open-addressing table (text -> id,
+ * capacity a power of two >= 2x entries), probed at scan time.
+ *
  * Scan: hs_scan() reports the end of each occurrence (no SOM: the start
  * is end - len); the callback checks the whole-token rule against the
  * caller's buffer and forwards. Vectorscan reports in end-offset order.
+ * Digest hits come from a lazy token scanner (struct dscan): a class table
+ * finds maximal runs of base64-alphabet bytes, and inside runs of 32+
+ * bytes maximal runs of hex digits; a run of a digest length (or that
+ * length + 2 after "%XY", where a percent escape separates) is looked up.
+ * It yields hits in end order, and each Vectorscan report first drains
+ * the digest hits that end at or before it, so the merged stream stays in
+ * end order with O(1) memory (a queue of 2 hits; no per-buffer array).
  */
 #include <hs/hs.h>
 #include <stdio.h>
@@ -135,11 +147,14 @@ struct entry {
 
 struct lt_matcher {
     struct lt_literal *lits;
+    uint64_t *dig;      /* digest table: (hash32 << 32) | (id + 1), 0 empty */
+    size_t dig_mask;
+    uint32_t n_dig;     /* literals in it (not in Vectorscan) */
     uint32_t n_lits;
     struct lt_pattern *pats;
     uint32_t n_pats;
     uint32_t n_skipped;
-    uint32_t max_len;
+    uint32_t max_len;   /* longest literal in Vectorscan */
     struct chunk *arena;
     hs_database_t *db;
     hs_scratch_t *proto; /* cloned by lt_match_scratch_new(), never scanned with */
@@ -244,8 +259,6 @@ static enum lt_err add_literal(void *ud, const uint8_t *text, size_t len, uint8_
             return LT_E_NOMEM;
         id = mt->n_lits++;
         mt->lits[id] = (struct lt_literal){ t, (uint32_t)len, bound, 0, 0 };
-        if (len > mt->max_len)
-            mt->max_len = (uint32_t)len;
         *slot = (uint64_t)h << 32 | (id + 1);
         b->lit_tab.n++;
     }
@@ -310,9 +323,96 @@ static enum lt_err group_patterns(struct builder *b)
     return LT_OK;
 }
 
+/* Byte classes of the digest token scan: bit 1 hex digit, bit 2 base64
+   alphabet [A-Za-z0-9+/_-] (LT_BOUND_B64's class). */
+#define CL_HEX 1
+#define CL_B64 2
+static const uint8_t dclass[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,
+    0, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2,
+    0, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+};
+
+static bool hex_len(size_t n) { return n == 32 || n == 40 || n == 64 || n == 128; }
+static bool b64_len(size_t n) { return n == 22 || n == 27 || n == 43 || n == 86; }
+
+/* A digest literal: found by the token scan, not by Vectorscan. */
+static bool is_digest(const struct lt_literal *l)
+{
+    uint8_t cl;
+    if (l->bound == LT_BOUND_HEX && hex_len(l->len))
+        cl = CL_HEX;
+    else if (l->bound == LT_BOUND_B64 && b64_len(l->len))
+        cl = CL_B64;
+    else
+        return false;
+    for (uint32_t i = 0; i < l->len; i++)
+        if (!(dclass[l->text[i]] & cl))
+            return false;
+    return true;
+}
+
+/* Hash of a digest text (n >= 22): its length and first 16 bytes, fixed
+   seed; the same at build and at scan. The keys are digests, uniform in
+   those bytes, so the table's probe chains do not depend on them; a scanned
+   token that shares a key's first 16 bytes costs one more memcmp. */
+static uint32_t dig_hash(const uint8_t *p, size_t n)
+{
+    uint64_t w0, w1;
+    memcpy(&w0, p, 8);
+    memcpy(&w1, p + 8, 8);
+    return (uint32_t)lt_mix64(w0 ^ (w1 * 0x9e3779b97f4a7c15ull) ^ LT_FNV_SEED ^ n);
+}
+
+/* The digest table (load <= 1/2) and the Vectorscan max_len. */
+static enum lt_err build_digests(struct lt_matcher *mt)
+{
+    for (uint32_t i = 0; i < mt->n_lits; i++) {
+        if (is_digest(&mt->lits[i]))
+            mt->n_dig++;
+        else if (mt->lits[i].len > mt->max_len)
+            mt->max_len = mt->lits[i].len;
+    }
+    if (mt->n_dig == 0)
+        return LT_OK;
+    size_t cap = 16;
+    while (cap < (size_t)mt->n_dig * 2)
+        cap *= 2;
+    mt->dig = lt_calloc(cap, sizeof *mt->dig);
+    if (!mt->dig)
+        return LT_E_NOMEM;
+    mt->dig_mask = cap - 1;
+    for (uint32_t i = 0; i < mt->n_lits; i++) {
+        const struct lt_literal *l = &mt->lits[i];
+        if (!is_digest(l))
+            continue;
+        uint32_t h = dig_hash(l->text, l->len);
+        size_t j = h & mt->dig_mask;
+        while (mt->dig[j]) /* texts are distinct: no equal key to meet */
+            j = (j + 1) & mt->dig_mask;
+        mt->dig[j] = (uint64_t)h << 32 | (i + 1);
+    }
+    return LT_OK;
+}
+
+/* The id of the digest literal p[0..n), or UINT32_MAX. */
+static uint32_t dig_lookup(const struct lt_matcher *mt, const uint8_t *p, size_t n)
+{
+    uint32_t h = dig_hash(p, n);
+    for (size_t j = h & mt->dig_mask;; j = (j + 1) & mt->dig_mask) {
+        uint64_t s = mt->dig[j];
+        if (!s)
+            return UINT32_MAX;
+        const struct lt_literal *l = &mt->lits[(uint32_t)s - 1];
+        if ((uint32_t)(s >> 32) == h && l->len == n && memcmp(l->text, p, n) == 0)
+            return (uint32_t)s - 1;
+    }
+}
+
 static enum lt_err compile_db(struct lt_matcher *mt, char *msg, size_t msg_cap)
 {
-    if (mt->n_lits == 0)
+    if (mt->n_lits - mt->n_dig == 0)
         return LT_OK;
     const char **exprs = lt_malloc(mt->n_lits * sizeof *exprs);
     size_t *lens = lt_malloc(mt->n_lits * sizeof *lens);
@@ -324,17 +424,20 @@ static enum lt_err compile_db(struct lt_matcher *mt, char *msg, size_t msg_cap)
         e = LT_E_NOMEM;
         goto out;
     }
+    unsigned k = 0;
     for (uint32_t i = 0; i < mt->n_lits; i++) {
-        exprs[i] = (const char *)mt->lits[i].text;
-        lens[i] = mt->lits[i].len;
-        ids[i] = i;
+        if (is_digest(&mt->lits[i]))
+            continue;
+        exprs[k] = (const char *)mt->lits[i].text;
+        lens[k] = mt->lits[i].len;
+        ids[k++] = i;
     }
     hs_compile_error_t *cerr = NULL;
-    if (hs_compile_lit_multi(exprs, NULL, ids, lens, mt->n_lits, HS_MODE_BLOCK, NULL, &mt->db,
+    if (hs_compile_lit_multi(exprs, NULL, ids, lens, k, HS_MODE_BLOCK, NULL, &mt->db,
                              &cerr) != HS_SUCCESS) {
         if (msg && msg_cap)
-            snprintf(msg, msg_cap, "matcher: vectorscan refused %u literals: %s",
-                     (unsigned)mt->n_lits, cerr && cerr->message ? cerr->message : "?");
+            snprintf(msg, msg_cap, "matcher: vectorscan refused %u literals: %s", k,
+                     cerr && cerr->message ? cerr->message : "?");
         hs_free_compile_error(cerr);
         mt->db = NULL;
         e = LT_E_MALFORMED;
@@ -418,6 +521,11 @@ enum lt_err lt_matcher_build(const struct lt_manifest *m, struct lt_matcher **ou
     } else if (e != LT_OK && msg && msg_cap) {
         snprintf(msg, msg_cap, "matcher: out of memory");
     }
+    if (e == LT_OK && build_digests(b.mt) != LT_OK) {
+        if (msg && msg_cap)
+            snprintf(msg, msg_cap, "matcher: out of memory");
+        e = LT_E_NOMEM;
+    }
     if (e == LT_OK)
         e = compile_db(b.mt, msg, msg_cap);
     if (e != LT_OK) {
@@ -441,6 +549,7 @@ void lt_matcher_free(struct lt_matcher *mt)
     hs_free_scratch(mt->proto);
     hs_free_database(mt->db);
     arena_free(mt->arena);
+    lt_free(mt->dig);
     lt_free(mt->lits);
     lt_free(mt->pats);
     lt_free(mt);
@@ -451,6 +560,13 @@ uint32_t lt_matcher_n_literals(const struct lt_matcher *mt) { return mt->n_lits;
 uint32_t lt_matcher_n_patterns(const struct lt_matcher *mt) { return mt->n_pats; }
 
 uint32_t lt_matcher_n_skipped(const struct lt_matcher *mt) { return mt->n_skipped; }
+
+uint32_t lt_matcher_n_hashed(const struct lt_matcher *mt) { return mt->n_dig; }
+
+size_t lt_matcher_hash_bytes(const struct lt_matcher *mt)
+{
+    return mt->dig ? (mt->dig_mask + 1) * sizeof *mt->dig : 0;
+}
 
 size_t lt_matcher_db_bytes(const struct lt_matcher *mt)
 {
@@ -494,6 +610,138 @@ void lt_match_scratch_free(struct lt_match_scratch *s)
 
 /* ---- scanning ----------------------------------------------------------- */
 
+/* The digest token scanner: yields the digest hits of p[0..n) in order of
+   end offset, lazily (see the top of this file). */
+struct dhit {
+    uint32_t lit;
+    size_t from, to;
+};
+
+struct dscan {
+    const struct lt_matcher *mt;
+    const uint8_t *p;
+    size_t n;
+    size_t pos;    /* where to look for the next base64 run (p[pos - 1] is not in it) */
+    size_t bs, be; /* the current base64 run, when in_run */
+    size_t hpos;   /* where to look for its next hex run */
+    bool in_run;
+    bool all_hex;  /* the current run is all hex digits */
+    unsigned qh, qn;
+    struct dhit q[2]; /* ring: hits of one token, same end */
+};
+
+/* Queue the hit of the token p[from..to) of class cl, if it is a digest
+   literal of that class and passes the whole-token rule. */
+static void ds_try(struct dscan *d, size_t from, size_t to, uint8_t bound)
+{
+    uint32_t id = dig_lookup(d->mt, d->p + from, to - from);
+    if (id == UINT32_MAX)
+        return;
+    const struct lt_literal *l = &d->mt->lits[id];
+    if (l->bound != bound || !lt__match_bound_ok(l->bound, d->p, d->n, from, to))
+        return;
+    d->q[(d->qh + d->qn++) % 2] = (struct dhit){ id, from, to };
+}
+
+/* The candidates of the maximal run p[s..e): the run, and the run less
+   the two hex digits of a percent escape ("%3D" before the digest). */
+static void ds_token(struct dscan *d, size_t s, size_t e, uint8_t bound)
+{
+    bool (*ok_len)(size_t) = bound == LT_BOUND_HEX ? hex_len : b64_len;
+    if (s > 0 && d->p[s - 1] == '%' && e - s >= 2 && (dclass[d->p[s]] & CL_HEX) &&
+        (dclass[d->p[s + 1]] & CL_HEX) && ok_len(e - s - 2))
+        ds_try(d, s + 2, e, bound);
+    if (ok_len(e - s))
+        ds_try(d, s, e, bound);
+}
+
+/* Refill the empty queue; false when p is exhausted. */
+static bool ds_refill(struct dscan *d)
+{
+    const uint8_t *p = d->p;
+    size_t n = d->n;
+    while (d->qn == 0) {
+        if (!d->in_run) {
+            /* the next base64 run of 22+ bytes: p[i - 1] is never of the
+               class; look at its 22nd byte first and back from there, so
+               text of short words is crossed in strides, not byte by byte */
+            size_t i = d->pos;
+            for (;;) {
+                if (n - i < 22) {
+                    d->pos = n;
+                    return false;
+                }
+                size_t j = i + 22;
+                while (j > i && (dclass[p[j - 1]] & CL_B64))
+                    j--;
+                if (j > i) { /* p[j - 1] ends no run: start after it */
+                    i = j;
+                    continue;
+                }
+                /* and whether it is hex through and through (a hex
+                   digest alone: no hex runs to look for inside) */
+                uint8_t all = CL_HEX;
+                for (size_t k = i; k < i + 22; k++)
+                    all &= dclass[p[k]];
+                size_t e = i + 22;
+                uint8_t c;
+                while (e < n && ((c = dclass[p[e]]) & CL_B64)) {
+                    all &= c;
+                    e++;
+                }
+                d->all_hex = all != 0;
+                d->bs = d->hpos = i;
+                d->be = e;
+                d->in_run = true;
+                break;
+            }
+        }
+        /* hex runs inside the base64 run end at or before it; its own
+           hit (at its end) comes after theirs */
+        size_t i = d->hpos, e = d->be;
+        if (e - d->bs < 32) {
+            i = e;
+        } else if (d->all_hex && i == d->bs) {
+            ds_token(d, i, e, LT_BOUND_HEX);
+            i = e;
+        }
+        while (i < e && d->qn == 0) {
+            while (i < e && !(dclass[p[i]] & CL_HEX))
+                i++;
+            size_t j = i;
+            while (j < e && (dclass[p[j]] & CL_HEX))
+                j++;
+            if (j - i >= 32)
+                ds_token(d, i, j, LT_BOUND_HEX);
+            i = j;
+        }
+        d->hpos = i;
+        if (d->qn == 0) {
+            ds_token(d, d->bs, e, LT_BOUND_B64);
+            d->in_run = false;
+            d->pos = e < n ? e + 1 : n; /* p[e] is not of the class */
+        }
+    }
+    return true;
+}
+
+/* Report every digest hit ending at or before end. */
+static void ds_drain(struct dscan *d, size_t end, lt_match_cb cb, void *ud)
+{
+    if (!d->mt->dig)
+        return;
+    for (;;) {
+        if (d->qn == 0 && !ds_refill(d))
+            return;
+        const struct dhit *h = &d->q[d->qh];
+        if (h->to > end)
+            return;
+        cb(ud, h->lit, h->from, h->to);
+        d->qh = (d->qh + 1) % 2;
+        d->qn--;
+    }
+}
+
 struct scan_ctx {
     const struct lt_matcher *mt;
     const uint8_t *p;
@@ -502,6 +750,7 @@ struct scan_ctx {
     size_t min_end; /* ends at or before it were reported by the last window */
     lt_match_cb cb;
     void *ud;
+    struct dscan *ds;
 };
 
 static int on_hs_match(unsigned id, unsigned long long from, unsigned long long to,
@@ -514,8 +763,10 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
         return 0;
     const struct lt_literal *l = &c->mt->lits[id];
     size_t start = end - l->len;
-    if (lt__match_bound_ok(l->bound, c->p, c->n, start, end))
+    if (lt__match_bound_ok(l->bound, c->p, c->n, start, end)) {
+        ds_drain(c->ds, end, c->cb, c->ud);
         c->cb(c->ud, id, start, end);
+    }
     return 0;
 }
 
@@ -523,25 +774,32 @@ enum lt_err lt__matcher_scan_window(const struct lt_matcher *mt, struct lt_match
                                     const uint8_t *p, size_t n, size_t win, lt_match_cb cb,
                                     void *ud)
 {
-    if (!mt->db || n == 0)
+    if ((!mt->db && !mt->dig) || n == 0)
         return LT_OK;
-    if (!s || !s->hs)
+    if (!s || (mt->db && !s->hs))
         return LT_E_MALFORMED;
+    struct dscan ds = { .mt = mt, .p = p, .n = n };
+    if (!mt->db) {
+        ds_drain(&ds, n, cb, ud);
+        return LT_OK;
+    }
     if (win > UINT32_MAX)
         win = UINT32_MAX;
     if (win < mt->max_len)
         win = mt->max_len;
     /* windows overlap by max_len - 1 bytes, so every occurrence lies whole
        in one window; one seen by the previous window is skipped */
-    struct scan_ctx c = { mt, p, n, 0, 0, cb, ud };
+    struct scan_ctx c = { mt, p, n, 0, 0, cb, ud, &ds };
     for (;;) {
         size_t len = n - c.base < win ? n - c.base : win;
         hs_error_t he = hs_scan(mt->db, (const char *)p + c.base, (unsigned)len, 0, s->hs,
                                 on_hs_match, &c);
         if (he != HS_SUCCESS)
             return he == HS_NOMEM ? LT_E_NOMEM : LT_E_MALFORMED;
-        if (c.base + len >= n)
+        if (c.base + len >= n) {
+            ds_drain(&ds, n, cb, ud);
             return LT_OK;
+        }
         c.min_end = c.base + len;
         c.base = c.min_end - (mt->max_len - 1);
     }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * matcher.h - every manifest identifier, in every variant SDKs send, as one
- * Vectorscan literal database (match layer; uses base/, conf/manifest.h).
+ * matcher.h - every manifest identifier, in every variant SDKs send, as a
+ * set of literals: a Vectorscan literal database for the plain variants and
+ * a hash table for the digests (match layer; uses base/, conf/manifest.h).
  *
  * Built once at start (read-only afterwards, shared by all threads); each
  * thread scans with its own scratch. For each identifier the normalised
@@ -13,6 +14,12 @@
  * and base64, and two-level hashes (md5(sha1(x)) and the like). One literal
  * may carry several meanings (two devices with the same value, a variant
  * equal to another); each meaning is an lt_pattern.
+ *
+ * Digest literals (class HEX of 32/40/64/128 bytes, class B64 of
+ * 22/27/43/86 bytes: about 90% of all literals) are not in Vectorscan: the
+ * scan finds whole hex and base64 tokens of those lengths in the buffer
+ * and looks each up in a hash table. Which store finds a literal is
+ * invisible to callers: ids, patterns and reports are the same.
  *
  * A literal only matches as a whole token: the bytes around it must not be
  * of its own class (digits around a number, hex digits around a hex
@@ -83,10 +90,15 @@ const struct lt_pattern *lt_matcher_pattern(const struct lt_matcher *mt,
                                             uint32_t idx);
 
 /* Counts for reports and benches: patterns (all literals' ranges), literals
-   left out as shorter than 4 bytes, and the Vectorscan database size. */
+   left out as shorter than 4 bytes, the Vectorscan database size (0 when
+   every literal is a digest), the digest literals (in the hash table, not
+   in Vectorscan; included in lt_matcher_n_literals()) and that table's
+   size. */
 uint32_t lt_matcher_n_patterns(const struct lt_matcher *mt);
 uint32_t lt_matcher_n_skipped(const struct lt_matcher *mt);
 size_t lt_matcher_db_bytes(const struct lt_matcher *mt);
+uint32_t lt_matcher_n_hashed(const struct lt_matcher *mt);
+size_t lt_matcher_hash_bytes(const struct lt_matcher *mt);
 
 /* Per-thread scratch; NULL when out of memory. May be called from any
    thread (it only reads mt); a scratch is used by one thread at a time. */
@@ -99,8 +111,10 @@ typedef void (*lt_match_cb)(void *ud, uint32_t literal_id, size_t from,
 
 /*
  * lt_matcher_scan() - every whole-token occurrence of every literal in
- * p[0..n), in order of end offset. LT_OK, or LT_E_NOMEM / LT_E_MALFORMED
- * (Vectorscan failed: nothing more is reported for this buffer).
+ * p[0..n), in order of end offset (at equal ends, digests first). LT_OK,
+ * or LT_E_NOMEM / LT_E_MALFORMED (Vectorscan failed: nothing more is
+ * reported for this buffer). Uses O(1) memory besides the scratch: digest
+ * hits are produced lazily, in end order, and merged into Vectorscan's.
  */
 enum lt_err lt_matcher_scan(const struct lt_matcher *mt,
                             struct lt_match_scratch *s, const uint8_t *p,

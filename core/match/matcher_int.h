@@ -68,9 +68,10 @@ bool lt__match_bound_ok(uint8_t bound, const uint8_t *p, size_t n, size_t from,
 
 /*
  * lt__matcher_scan_window() - lt_matcher_scan() that hands Vectorscan at
- * most win bytes at a time (windows overlap by the longest literal minus
- * one; a match is reported once). lt_matcher_scan() uses a 1 GiB window,
- * as hs_scan() takes an unsigned int length; tests use small ones.
+ * most win bytes at a time (windows overlap by the longest Vectorscan
+ * literal minus one; a match is reported once; digests are found over the
+ * whole buffer). lt_matcher_scan() uses a 1 GiB window, as hs_scan() takes
+ * an unsigned int length; tests use small ones.
  */
 enum lt_err lt__matcher_scan_window(const struct lt_matcher *mt,
                                     struct lt_match_scratch *s,
