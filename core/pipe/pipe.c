@@ -30,6 +30,7 @@
 
 #define TLS_HELLO_MAX (16u << 10) /* bytes of a stream searched for an SNI */
 #define NAMES_CAP 16384           /* DNS names remembered per file */
+#define HELLO_BUDGET (64u << 20) /* TLS hello bytes held, all flows */
 #define APPS_CAP 4096             /* PCAPdroid UID -> app entries per file */
 #define APP_LEN 128
 
@@ -70,6 +71,7 @@ struct lt_pipe {
     struct app_entry { int32_t uid; char name[APP_LEN]; } *apps; /* UID map */
     uint32_t n_apps;
     uint8_t *quic_scratch;        /* LT_QUIC_SCRATCH_MAX bytes */
+    size_t hello_held;            /* bytes in all flows' hello buffers */
     /* the direction being fed, for the request hook */
     struct lt_flow *cur_flow;
     int cur_dir;
@@ -192,6 +194,12 @@ static bool pf_app_known(const struct pipe_flow *pf)
     return pf->app[0] != '\0';
 }
 
+static void hello_release(struct lt_pipe *p, struct pipe_flow *pf)
+{
+    p->hello_held -= pf->hello.len;
+    lt_buf_release(&pf->hello);
+}
+
 /* The flow's state, made on its first bytes; NULL when out of memory. */
 static struct pipe_flow *flow_state(struct lt_pipe *p, struct lt_flow *f)
 {
@@ -209,8 +217,11 @@ static struct pipe_flow *flow_state(struct lt_pipe *p, struct lt_flow *f)
     return f->user;
 }
 
-/* A stream that opens with a TLS handshake record: collect its first bytes
-   until the ClientHello's server name is known (or cannot be). */
+/* A stream that opens with a TLS handshake record: its ClientHello's
+   server name. The usual hello sits whole in the first delivery and is
+   read in place; one that spans segments is collected (at most
+   TLS_HELLO_MAX per flow, and HELLO_BUDGET for all flows together, so a
+   flood of half-hellos cannot hold memory). */
 static void sniff_tls(struct lt_pipe *p, struct pipe_flow *pf, int dir,
                       const uint8_t *data, size_t n)
 {
@@ -224,18 +235,29 @@ static void sniff_tls(struct lt_pipe *p, struct pipe_flow *pf, int dir,
     if (pf->bytes[dir] != pf->hello.len)
         return; /* the other direction started it */
     size_t take = n < TLS_HELLO_MAX - pf->hello.len ? n : TLS_HELLO_MAX - pf->hello.len;
-    if (lt_buf_append(&pf->hello, data, take) != LT_OK) {
-        pf->tls_done = true;
-        return;
+    const uint8_t *hello = data;
+    size_t hello_len = take;
+    if (pf->hello.len) {
+        if (p->hello_held + take > HELLO_BUDGET ||
+            lt_buf_append(&pf->hello, data, take) != LT_OK)
+            goto done;
+        p->hello_held += take;
+        hello = pf->hello.p;
+        hello_len = pf->hello.len;
     }
     uint8_t name[256];
     struct lt_span sni;
     size_t need = 0;
-    enum lt_err e = lt_tls_sni(pf->hello.p, pf->hello.len, name, sizeof name,
-                               &sni, &need);
-    if (e == LT_AGAIN && pf->hello.len < TLS_HELLO_MAX)
+    enum lt_err e = lt_tls_sni(hello, hello_len, name, sizeof name, &sni, &need);
+    if (e == LT_AGAIN && hello_len < TLS_HELLO_MAX) {
+        if (!pf->hello.len) { /* first delivery: keep it for the next */
+            if (p->hello_held + take > HELLO_BUDGET ||
+                lt_buf_append(&pf->hello, data, take) != LT_OK)
+                goto done;
+            p->hello_held += take;
+        }
         return;
-    pf->tls_done = true;
+    }
     if (e == LT_OK) {
         pf->tls = true;
         pf->client = dir;
@@ -244,7 +266,9 @@ static void sniff_tls(struct lt_pipe *p, struct pipe_flow *pf, int dir,
             snprintf(pf->host, sizeof pf->host, "%.*s", (int)sni.len,
                      (const char *)sni.p);
     }
-    lt_buf_release(&pf->hello);
+done:
+    pf->tls_done = true;
+    hello_release(p, pf);
 }
 
 /* DNS over TCP (RFC 1035 §4.2.2): messages behind a 2-byte length. Only
@@ -321,7 +345,7 @@ static void on_close(void *ud, struct lt_flow *f)
         };
         p->hooks.flow(p->hooks.ud, &fs);
     }
-    lt_buf_release(&pf->hello);
+    hello_release(p, pf);
     lt_free(pf);
     f->user = NULL;
     p->cur_flow = NULL;
