@@ -64,12 +64,14 @@ enum lt_err lt_leaks_init(struct lt_leaks *lk, const struct lt_detectors *det,
     lt_buf_init(&lk->keybuf, 1u << 16);
     lk->cands = lt_calloc(MAX_CANDS, sizeof *lk->cands);
     lk->seen = lt_calloc(SEEN_SLOTS, sizeof *lk->seen);
+    lk->seen_used = lt_calloc(SEEN_SLOTS, sizeof *lk->seen_used);
     if (mt)
         lk->ms = lt_match_scratch_new(mt);
     if (det->shapes)
         lk->ss = lt_shapes_scratch_new(det->shapes);
     lk->url_scratch = lt_malloc(URL_SCRATCH);
-    if (!lk->cands || !lk->seen || (mt && !lk->ms) || !lk->url_scratch ||
+    if (!lk->cands || !lk->seen || !lk->seen_used || (mt && !lk->ms) ||
+        !lk->url_scratch ||
         (det->shapes && !lk->ss) ||
         lt_unwrap_init(&lk->unwrap, lim, st) != LT_OK) {
         lt_leaks_release(lk);
@@ -86,6 +88,7 @@ void lt_leaks_release(struct lt_leaks *lk)
     lt_unwrap_release(&lk->unwrap);
     lt_free(lk->cands);
     lt_free(lk->seen);
+    lt_free(lk->seen_used);
     lt_buf_release(&lk->lines);
     lt_buf_release(&lk->url);
     lt_buf_release(&lk->keybuf);
@@ -112,7 +115,7 @@ static bool first_sighting(struct lt_leaks *lk, const char *kind,
             return false;
         if (!lk->seen[i]) {
             lk->seen[i] = h;
-            lk->n_seen++;
+            lk->seen_used[lk->n_seen++] = i;
             return true;
         }
     }
@@ -319,8 +322,11 @@ void lt_leaks_http(struct lt_leaks *lk, const struct lt_msg_ctx *ctx,
             lk->det.browsing, lk->host, lk->req_domain, sizeof lk->req_domain);
     lt_buf_reset(&lk->lines);
     lk->n_cands = 0;
+    /* clear only what the last message filled: a request is small, the
+       table is not */
+    for (uint32_t i = 0; i < lk->n_seen; i++)
+        lk->seen[lk->seen_used[i]] = 0;
     lk->n_seen = 0;
-    memset(lk->seen, 0, (lk->seen_mask + 1) * sizeof *lk->seen);
 
     lt_unwrap_begin(&lk->unwrap);
     lt_http_pieces(&lk->unwrap, req, on_piece, lk);

@@ -80,6 +80,7 @@ struct lt_leaks {
     struct lt_leak_cand *cands;       /* owned, max_cands entries */
     uint32_t n_cands, max_cands;
     uint64_t *seen;                   /* owned dedup table (hashes) */
+    uint32_t *seen_used;              /* owned: its filled slots, to clear */
     uint32_t seen_mask, n_seen;
     struct lt_buf url;                /* the message's full URL */
     struct lt_buf keybuf;             /* "<key>@<device>" */
