@@ -23,6 +23,7 @@
 #include "core/dec/percent.h"
 #include "tb_buf.h"
 #include "bench_util.h"
+#include "tb_encode.h"
 
 
 
@@ -110,24 +111,6 @@ static size_t run_multipart(struct bcase *c)
     return n;
 }
 
-static void b64_encode(const uint8_t *p, size_t n, size_t wrap, struct tb_buf *b)
-{
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t col = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        const size_t k = n - i >= 3 ? 3 : n - i;
-        uint32_t v = (uint32_t)p[i] << 16 | (k > 1 ? (uint32_t)p[i + 1] << 8 : 0) |
-                     (k > 2 ? p[i + 2] : 0);
-        for (size_t j = 0; j < 4; j++) {
-            if (wrap && col == wrap) {
-                tb_buf_puts(b, "\r\n");
-                col = 0;
-            }
-            tb_buf_u8(b, j <= k ? (uint8_t)a[v >> (18 - 6 * j) & 63] : '=');
-            col++;
-        }
-    }
-}
 
 static void random_bytes(struct tb_rng *r, uint8_t *p, size_t n)
 {
@@ -208,16 +191,16 @@ int main(int argc, char **argv)
     random_bytes(&r, raw, 1 << 21);
 
     cs[nc].name = "b64_decode/4KiB";
-    b64_encode(raw, 3072, 0, &cs[nc].in);
+    tb_b64(&cs[nc].in, raw, 3072, false, 0, "\r\n");
     cs[nc++].fn = run_b64;
     cs[nc].name = "b64_decode/1MiB";
-    b64_encode(raw, 3 << 18, 0, &cs[nc].in);
+    tb_b64(&cs[nc].in, raw, 3 << 18, false, 0, "\r\n");
     cs[nc++].fn = run_b64;
     cs[nc].name = "b64_decode/1MiB_crlf76";
-    b64_encode(raw, 3 << 18, 76, &cs[nc].in);
+    tb_b64(&cs[nc].in, raw, 3 << 18, false, 76, "\r\n");
     cs[nc++].fn = run_b64;
     cs[nc].name = "b64_plausible/1MiB";
-    b64_encode(raw, 3 << 18, 0, &cs[nc].in);
+    tb_b64(&cs[nc].in, raw, 3 << 18, false, 0, "\r\n");
     cs[nc++].fn = run_b64_plausible;
 
     /* percent: URL-encoded JSON text (about 1 escape per 6 bytes) */
@@ -265,7 +248,7 @@ int main(int argc, char **argv)
     for (int i = 0; cs[nc].in.len < 100 * 1024; i++) {
         tb_buf_printf(&cs[nc].in, "------WebKitFormBoundaryx7MA4YWxkTrZu0gW\r\n"
                       "Content-Disposition: form-data; name=\"field%d\"\r\n\r\n", i);
-        b64_encode(raw + i * 300, 300, 76, &cs[nc].in);
+        tb_b64(&cs[nc].in, raw + i * 300, 300, false, 76, "\r\n");
         tb_buf_puts(&cs[nc].in, "\r\n");
     }
     tb_buf_puts(&cs[nc].in, "------WebKitFormBoundaryx7MA4YWxkTrZu0gW--\r\n");

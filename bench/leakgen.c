@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "tb_compress.h"
+#include "tb_encode.h"
 
 /* ---- identifier sets of the example devices ---------------------------- */
 
@@ -109,36 +110,6 @@ static void hash_raw(const char *alg, const char *s, unsigned char *dig,
         abort();
 }
 
-/* Base64 (RFC 4648 §4 or §5 alphabet), padded; wrap > 0: a line break
-   (nl) after every wrap characters and at the end, as android.util.Base64
-   DEFAULT|CRLF writes it. */
-static void b64_put(struct tb_buf *o, const void *src, size_t n, bool url,
-                    size_t wrap, const char *nl)
-{
-    const char *al = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-                         : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const uint8_t *p = src;
-    size_t col = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        char q[4] = { al[v >> 18 & 63], al[v >> 12 & 63],
-                      i + 1 < n ? al[v >> 6 & 63] : '=',
-                      i + 2 < n ? al[v & 63] : '=' };
-        for (int k = 0; k < 4; k++) {
-            tb_buf_u8(o, (uint8_t)q[k]);
-            if (wrap && ++col == wrap) {
-                tb_buf_puts(o, nl);
-                col = 0;
-            }
-        }
-    }
-    if (wrap && col)
-        tb_buf_puts(o, nl);
-}
 
 /* Percent-encode: letters and digits and the bytes in keep stay; space
    becomes '+' when plus; everything else %XX (upper-case hex). */
@@ -379,7 +350,7 @@ static void sensors_request(struct lg_case *c, struct ctx *x)
 {
     x->b.len = x->t.len = 0;
     java_gzip(&x->t, x->a.p, x->a.len);
-    b64_put(&x->b, x->t.p, x->t.len, false, 0, NULL);
+    tb_b64(&x->b, x->t.p, x->t.len, false, 0, NULL);
     struct tb_buf body = { 0 };
     tb_buf_printf(&body, "crc=%d&gzip=1&data_list=", (int)lg_java_hash((const char *)x->b.p, x->b.len));
     uri_encode(&body, &x->b);
@@ -423,7 +394,7 @@ static void case_sensors_install(struct lg_case *c, struct ctx *x)
     const struct lg_ids *id = x->ids;
     const char *aid = id->android_id, *pre = "body|form:data_list|base64|gzip|json:";
     struct tb_buf anon = { 0 };
-    b64_put(&anon, aid, strlen(aid), false, 0, NULL);
+    tb_b64(&anon, aid, strlen(aid), false, 0, NULL);
     tb_buf_printf(&x->a,
         "[{\"_track_id\":-590146823,\"time\":1588500000050,\"type\":\"track\",\"distinct_id\":\"%s\","
         "\"lib\":" SA_LIB ",\"event\":\"$AppInstall\",\"properties\":{" SA_PROPS
@@ -475,7 +446,7 @@ static void case_miui_spock(struct lg_case *c, struct ctx *x)
             "\"B\":{\"url\":\"https:\\/\\/www.webmd.com\\/hiv-aids\\/guide\\/hiv-testing?src=rsf\","
             "\"incognito\":\"1\"}}]}",
             id->imei, x->upper_aid, seq % 3 + 3, "homefeed");
-        b64_put(&x->b, x->a.p, x->a.len, true, 0, NULL);
+        tb_b64(&x->b, x->a.p, x->a.len, true, 0, NULL);
         if (memchr(x->b.p, '-', x->b.len) || memchr(x->b.p, '_', x->b.len))
             break;
     }
@@ -511,7 +482,7 @@ static void case_umeng(struct lg_case *c, struct ctx *x)
                          "\"id_type\":\"imei\",\"id_ts\":1588500000000}",
                   umid, md5u, x->mac_upper);
     struct tb_buf imp = { 0 };
-    b64_put(&imp, x->t.p, x->t.len, false, 76, "\\r\\n"); /* JSON-escaped CRLF */
+    tb_b64(&imp, x->t.p, x->t.len, false, 76, "\\r\\n"); /* JSON-escaped CRLF */
     tb_buf_printf(&x->a,
         "{\"h\":{\"ak\":\"5e8f1c2a0cafb212a4b3c5d6\",\"dm\":\"Redmi Note 8\",\"db\":\"Xiaomi\",\"ov\":\"10\","
         "\"rl\":\"1080*2340\",\"ac\":\"wifi\",\"sdt\":\"wxmp\",\"sdv\":\"2.6.2\",\"it\":\"openid\","
@@ -521,7 +492,7 @@ static void case_umeng(struct lg_case *c, struct ctx *x)
         "\"duration\":60000}]}],\"e\":{}}}",
         ud, od, cstr(&imp), sid);
     struct tb_buf body = { 0 };
-    b64_put(&body, x->a.p, x->a.len, false, 0, NULL);
+    tb_b64(&body, x->a.p, x->a.len, false, 0, NULL);
     http(c, "POST", "/wxm_logs", "umini.shujupie.com",
          "Content-Type: wxmp/json\r\nMsg-Type: wxmp/json\r\n"
          "User-Agent: Mozilla/5.0 (Linux; Android 10; Redmi Note 8) AppleWebKit/537.36 "
@@ -542,8 +513,8 @@ static void case_cookie_b64(struct lg_case *c, struct ctx *x)
     rand_hex(&x->rng, sid, 32);
     tb_buf_printf(&x->t, "{\"em\":\"%s\",\"%s\":\"%s\",\"ts\":1588500001,\"v\":2}", id->email,
                   id->custom_key, id->custom_value);
-    b64_put(&x->b, x->t.p, x->t.len, false, 0, NULL);
-    b64_put(&x->a, x->b.p, x->b.len, false, 0, NULL);
+    tb_b64(&x->b, x->t.p, x->t.len, false, 0, NULL);
+    tb_b64(&x->a, x->b.p, x->b.len, false, 0, NULL);
     const char *hdr = ownf(c,
         "User-Agent: Mozilla/5.0 (Linux; U; Android 10; en-gb; Redmi Note 8 Build/QKQ1.200114.002) "
         "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/71.0.3578.141 Mobile Safari/537.36 "
@@ -568,7 +539,7 @@ static void case_hashed_query(struct lg_case *c, struct ctx *x)
     unsigned char dig[EVP_MAX_MD_SIZE];
     unsigned dlen = 0;
     hash_raw("sha256", id->phone, dig, &dlen);
-    b64_put(&x->b, dig, dlen, false, 0, NULL);
+    tb_b64(&x->b, dig, dlen, false, 0, NULL);
     const char *ph = cstr(&x->b);
     tb_buf_printf(&x->a, "/v1/match?aid_md5=%s&em=%s&uh=%s&ph=", md5_aid, sha_em, md5sha1);
     js_encode(&x->a, ph);
@@ -607,7 +578,7 @@ static void case_mixpanel(struct lg_case *c, struct ctx *x)
         "\"$mp_metadata\":{\"$mp_event_id\":\"%s\",\"$mp_session_id\":\"%s\",\"$mp_session_seq_id\":0,"
         "\"$mp_session_start_sec\":1588500001}}]",
         tok, id->adid, dev, id->email, id->custom_key, id->custom_value, ev, ses);
-    b64_put(&x->b, x->a.p, x->a.len, false, 0, NULL);
+    tb_b64(&x->b, x->a.p, x->a.len, false, 0, NULL);
     struct tb_buf body = { 0 };
     tb_buf_puts(&body, "data=");
     uri_encode(&body, &x->b);
@@ -623,29 +594,6 @@ static void case_mixpanel(struct lg_case *c, struct ctx *x)
 
 /* ---- Firebase app-measurement (§7): gzip(protobuf Batch) ---------------- */
 
-static void pb_varint(struct tb_buf *o, uint64_t v)
-{
-    while (v >= 0x80) {
-        tb_buf_u8(o, (uint8_t)(v | 0x80));
-        v >>= 7;
-    }
-    tb_buf_u8(o, (uint8_t)v);
-}
-static void pb_int(struct tb_buf *o, unsigned field, uint64_t v)
-{
-    pb_varint(o, (uint64_t)field << 3);
-    pb_varint(o, v);
-}
-static void pb_bytes(struct tb_buf *o, unsigned field, const void *p, size_t n)
-{
-    pb_varint(o, (uint64_t)field << 3 | 2);
-    pb_varint(o, n);
-    tb_buf_put(o, p, n);
-}
-static void pb_str(struct tb_buf *o, unsigned field, const char *s)
-{
-    pb_bytes(o, field, s, strlen(s));
-}
 
 static void case_firebase(struct lg_case *c, struct ctx *x)
 {
@@ -655,44 +603,44 @@ static void case_firebase(struct lg_case *c, struct ctx *x)
     rand_hex(&x->rng, fid, 22);
     struct tb_buf ev = { 0 }, p = { 0 };
     /* Event{ params _o=auto, _sc=SearchActivity, _si=<int>; name _vs; ts } */
-    pb_str(&p, 1, "_o");
-    pb_str(&p, 2, "auto");
-    pb_bytes(&ev, 1, p.p, p.len);
+    tb_pb_str(&p, 1, "_o");
+    tb_pb_str(&p, 2, "auto");
+    tb_pb_bytes(&ev, 1, p.p, p.len);
     p.len = 0;
-    pb_str(&p, 1, "_sc");
-    pb_str(&p, 2, "SearchActivity");
-    pb_bytes(&ev, 1, p.p, p.len);
+    tb_pb_str(&p, 1, "_sc");
+    tb_pb_str(&p, 2, "SearchActivity");
+    tb_pb_bytes(&ev, 1, p.p, p.len);
     p.len = 0;
-    pb_str(&p, 1, "_si");
-    pb_int(&p, 3, 7310145627339017221ull);
-    pb_bytes(&ev, 1, p.p, p.len);
-    pb_str(&ev, 2, "_vs");
-    pb_int(&ev, 3, 1588500003000ull);
-    pb_int(&ev, 4, 1588500001000ull);
+    tb_pb_str(&p, 1, "_si");
+    tb_pb_int(&p, 3, 7310145627339017221ull);
+    tb_pb_bytes(&ev, 1, p.p, p.len);
+    tb_pb_str(&ev, 2, "_vs");
+    tb_pb_int(&ev, 3, 1588500003000ull);
+    tb_pb_int(&ev, 4, 1588500001000ull);
     /* Bundle, fields as app-measurement.proto numbers them. */
     struct tb_buf bu = { 0 };
-    pb_int(&bu, 1, 1);
-    pb_bytes(&bu, 2, ev.p, ev.len);
-    pb_int(&bu, 4, 1588500003500ull);
-    pb_int(&bu, 5, 1588500003000ull);
-    pb_int(&bu, 6, 1588500003000ull);
-    pb_str(&bu, 8, "android");
-    pb_str(&bu, 9, "10");
-    pb_str(&bu, 10, "Pixel 4");
-    pb_str(&bu, 11, "en-us");
-    pb_int(&bu, 12, (uint64_t)(int64_t)-420);
-    pb_str(&bu, 13, "com.android.vending");
-    pb_str(&bu, 14, "com.example.app");
-    pb_str(&bu, 16, "4.1.2");
-    pb_int(&bu, 17, 201516);
-    pb_int(&bu, 18, 201516);
-    pb_str(&bu, 19, id->adid);
-    pb_int(&bu, 20, 0);
-    pb_str(&bu, 21, inst);
-    pb_int(&bu, 23, 1);
-    pb_str(&bu, 25, "1:1035469437089:android:c1d2e3f4a5b6c7d8");
-    pb_str(&bu, 30, fid);
-    pb_bytes(&x->a, 1, bu.p, bu.len);
+    tb_pb_int(&bu, 1, 1);
+    tb_pb_bytes(&bu, 2, ev.p, ev.len);
+    tb_pb_int(&bu, 4, 1588500003500ull);
+    tb_pb_int(&bu, 5, 1588500003000ull);
+    tb_pb_int(&bu, 6, 1588500003000ull);
+    tb_pb_str(&bu, 8, "android");
+    tb_pb_str(&bu, 9, "10");
+    tb_pb_str(&bu, 10, "Pixel 4");
+    tb_pb_str(&bu, 11, "en-us");
+    tb_pb_int(&bu, 12, (uint64_t)(int64_t)-420);
+    tb_pb_str(&bu, 13, "com.android.vending");
+    tb_pb_str(&bu, 14, "com.example.app");
+    tb_pb_str(&bu, 16, "4.1.2");
+    tb_pb_int(&bu, 17, 201516);
+    tb_pb_int(&bu, 18, 201516);
+    tb_pb_str(&bu, 19, id->adid);
+    tb_pb_int(&bu, 20, 0);
+    tb_pb_str(&bu, 21, inst);
+    tb_pb_int(&bu, 23, 1);
+    tb_pb_str(&bu, 25, "1:1035469437089:android:c1d2e3f4a5b6c7d8");
+    tb_pb_str(&bu, 30, fid);
+    tb_pb_bytes(&x->a, 1, bu.p, bu.len);
     struct tb_buf body = { 0 };
     java_gzip(&body, x->a.p, x->a.len);
     http(c, "POST", "/a", "app-measurement.com",
@@ -820,7 +768,7 @@ static void case_segment(struct lg_case *c, struct ctx *x)
     struct tb_buf body = { 0 }, auth = { 0 };
     java_gzip(&body, x->a.p, x->a.len);
     static const char wk[] = "wk3f9c2b1a7d6e4c5b8a9f0e1d2c3b4a59:";
-    b64_put(&auth, wk, strlen(wk), false, 0, NULL);
+    tb_b64(&auth, wk, strlen(wk), false, 0, NULL);
     http(c, "POST", "/v1/import", "api.segment.io",
          ownf(c, "Content-Type: application/json\r\nContent-Encoding: gzip\r\n"
                  "Authorization: Basic %s\r\nUser-Agent: analytics-android/4.9.0\r\n", cstr(&auth)),

@@ -10,39 +10,17 @@
 
 #include "core/dec/protobuf.h"
 #include "tb_buf.h"
+#include "tb_encode.h"
 
 /* ---- the test's own encoder ------------------------------------------ */
 
-static void pb_varint(struct tb_buf *o, uint64_t v)
-{
-    while (v >= 0x80) {
-        tb_buf_u8(o, (uint8_t)(v | 0x80));
-        v >>= 7;
-    }
-    tb_buf_u8(o, (uint8_t)v);
-}
-static void pb_int(struct tb_buf *o, uint32_t field, uint64_t v)
-{
-    pb_varint(o, (uint64_t)field << 3);
-    pb_varint(o, v);
-}
-static void pb_bytes(struct tb_buf *o, uint32_t field, const void *p, size_t n)
-{
-    pb_varint(o, (uint64_t)field << 3 | 2);
-    pb_varint(o, n);
-    tb_buf_put(o, p, n);
-}
-static void pb_str(struct tb_buf *o, uint32_t field, const char *s)
-{
-    pb_bytes(o, field, s, strlen(s));
-}
 static void pb_msg(struct tb_buf *o, uint32_t field, const struct tb_buf *m)
 {
-    pb_bytes(o, field, m->p, m->len);
+    tb_pb_bytes(o, field, m->p, m->len);
 }
 static void pb_fixed(struct tb_buf *o, uint32_t field, uint64_t v, int bytes)
 {
-    pb_varint(o, (uint64_t)field << 3 | (bytes == 8 ? 1 : 5));
+    tb_pb_varint(o, (uint64_t)field << 3 | (bytes == 8 ? 1 : 5));
     for (int i = 0; i < bytes; i++)
         tb_buf_u8(o, (uint8_t)(v >> (8 * i)));
 }
@@ -117,13 +95,13 @@ static enum lt_err walk(struct lg *g, const struct tb_buf *m)
 Test(protobuf, flat_message_every_wire_type)
 {
     struct tb_buf m = { 0 };
-    pb_int(&m, 1, 150);
+    tb_pb_int(&m, 1, 150);
     pb_fixed(&m, 2, 0x0102030405060708ull, 8);
-    pb_str(&m, 3, "hello");
+    tb_pb_str(&m, 3, "hello");
     pb_fixed(&m, 4, 0xdeadbeef, 4);
-    pb_int(&m, 5, UINT64_MAX);
-    pb_int(&m, 6, (uint64_t)(int64_t)-420);
-    pb_int(&m, 536870911, 0); /* the highest field number */
+    tb_pb_int(&m, 5, UINT64_MAX);
+    tb_pb_int(&m, 6, (uint64_t)(int64_t)-420);
+    tb_pb_int(&m, 536870911, 0); /* the highest field number */
     struct lg g;
     cr_assert_eq(walk(&g, &m), LT_OK);
     cr_expect_str_eq(LOG(g),
@@ -141,14 +119,14 @@ Test(protobuf, flat_message_every_wire_type)
 Test(protobuf, nested_three_levels_and_repeated_fields)
 {
     struct tb_buf l3 = { 0 }, l2 = { 0 }, l1 = { 0 }, top = { 0 };
-    pb_str(&l3, 7, "deep-value");
-    pb_int(&l3, 8, 3);
-    pb_int(&l2, 1, 1);
+    tb_pb_str(&l3, 7, "deep-value");
+    tb_pb_int(&l3, 8, 3);
+    tb_pb_int(&l2, 1, 1);
     pb_msg(&l2, 3, &l3);
     pb_msg(&l2, 3, &l3); /* repeated: same path */
-    pb_str(&l2, 4, "mid");
+    tb_pb_str(&l2, 4, "mid");
     pb_msg(&l1, 2, &l2);
-    pb_str(&l1, 19, "38400000-8cf0-11bd-b23e-10b96e40000d");
+    tb_pb_str(&l1, 19, "38400000-8cf0-11bd-b23e-10b96e40000d");
     pb_msg(&top, 1, &l1);
     pb_msg(&top, 1, &l1);
     struct lg g;
@@ -176,11 +154,11 @@ Test(protobuf, printable_strings_stay_strings_even_when_they_parse)
     /* "en-us" is field 12 fixed32 "n-us"; "\n$<uuid>" is field 1 with a
        36-byte string: both parse, both are text */
     struct tb_buf inner = { 0 }, m = { 0 };
-    pb_str(&inner, 1, "38400000-8cf0-11bd-b23e-10b96e40000d");
+    tb_pb_str(&inner, 1, "38400000-8cf0-11bd-b23e-10b96e40000d");
     cr_assert(!lt_pb_plausible(inner.p, inner.len));
-    pb_str(&m, 11, "en-us");
+    tb_pb_str(&m, 11, "en-us");
     pb_msg(&m, 2, &inner);
-    pb_str(&m, 3, "");
+    tb_pb_str(&m, 3, "");
     struct lg g;
     cr_assert_eq(walk(&g, &m), LT_OK);
     cr_expect_str_eq(LOG(g), "b 11 en-us\n"
@@ -195,8 +173,8 @@ Test(protobuf, binary_payload_that_is_no_message_is_bytes)
 {
     static const uint8_t sha[8] = { 0x9f, 0x86, 0xd0, 0x81, 0x88, 0x4c, 0x7d, 0x65 };
     struct tb_buf one = { 0 }, m = { 0 };
-    pb_int(&one, 1, 5); /* a lone varint field: too little to be sure */
-    pb_bytes(&m, 1, sha, sizeof sha);
+    tb_pb_int(&one, 1, 5); /* a lone varint field: too little to be sure */
+    tb_pb_bytes(&m, 1, sha, sizeof sha);
     pb_msg(&m, 2, &one);
     struct lg g;
     cr_assert_eq(walk(&g, &m), LT_OK);
@@ -286,14 +264,14 @@ Test(protobuf, malformed_encodings)
 Test(protobuf, every_truncation_is_malformed_and_silent)
 {
     struct tb_buf l3 = { 0 }, l2 = { 0 }, l1 = { 0 }, top = { 0 };
-    pb_str(&l3, 1, "x");
-    pb_int(&l3, 2, 300);
+    tb_pb_str(&l3, 1, "x");
+    tb_pb_int(&l3, 2, 300);
     pb_fixed(&l3, 3, 7, 8);
     pb_msg(&l2, 5, &l3);
     pb_fixed(&l2, 6, 9, 4);
-    pb_int(&l2, 7, UINT64_MAX);
+    tb_pb_int(&l2, 7, UINT64_MAX);
     pb_msg(&l1, 300, &l2);
-    pb_str(&l1, 2, "tail");
+    tb_pb_str(&l1, 2, "tail");
     pb_msg(&top, 1, &l1); /* one top-level field: every cut breaks it */
     for (size_t cut = 1; cut < top.len; cut++) {
         struct lg g;
@@ -318,12 +296,12 @@ Test(protobuf, every_truncation_is_malformed_and_silent)
 static void deep_message(struct tb_buf *out, int levels)
 {
     struct tb_buf cur = { 0 };
-    pb_str(&cur, 3, "core");
-    pb_int(&cur, 2, 0);
+    tb_pb_str(&cur, 3, "core");
+    tb_pb_int(&cur, 2, 0);
     for (int i = 1; i < levels; i++) {
         struct tb_buf next = { 0 };
         pb_msg(&next, 1, &cur);
-        pb_int(&next, 2, (uint64_t)i);
+        tb_pb_int(&next, 2, (uint64_t)i);
         tb_buf_release(&cur);
         cur = next;
     }
@@ -393,7 +371,7 @@ Test(protobuf, callback_stops_walk)
 {
     struct tb_buf m = { 0 };
     for (int i = 1; i <= 10; i++)
-        pb_int(&m, (uint32_t)i, (uint64_t)i);
+        tb_pb_int(&m, (uint32_t)i, (uint64_t)i);
     static uint8_t buf[64];
     struct lg g;
     memset(&g, 0, sizeof g);
@@ -419,7 +397,7 @@ static void gen_msg(struct tb_rng *r, struct tb_buf *out, struct tb_buf *want,
     uint32_t tag = 1 + (uint32_t)tb_rng_below(r, 30);
     int n = snprintf(path + path_len, 16, "%s%u", path_len ? "." : "", tag);
     tb_buf_printf(want, "v %.*s %u\n", (int)path_len + n, path, 1 + tag % 8);
-    pb_int(out, tag, 1 + tag % 8);
+    tb_pb_int(out, tag, 1 + tag % 8);
     for (int i = 0; i < n_fields; i++) {
         uint32_t f = 1 + (uint32_t)tb_rng_below(r, tb_rng_below(r, 4) ? 40 : LT_PB_PLAUSIBLE_FIELD_MAX);
         n = snprintf(path + path_len, 16, "%s%u", path_len ? "." : "", f);
@@ -427,7 +405,7 @@ static void gen_msg(struct tb_rng *r, struct tb_buf *out, struct tb_buf *want,
         switch (tb_rng_below(r, depth < 5 ? 4 : 3)) {
         case 0: {
             uint64_t v = tb_rng_next(r) >> tb_rng_below(r, 64);
-            pb_int(out, f, v);
+            tb_pb_int(out, f, v);
             tb_buf_printf(want, "v %.*s %llu\n", pl, path, (unsigned long long)v);
             break;
         }
@@ -446,7 +424,7 @@ static void gen_msg(struct tb_rng *r, struct tb_buf *out, struct tb_buf *want,
             for (size_t k = 0; k < len; k++)
                 s[k] = (char)(0x20 + tb_rng_below(r, 95));
             s[len] = 0;
-            pb_bytes(out, f, s, len);
+            tb_pb_bytes(out, f, s, len);
             tb_buf_printf(want, "b %.*s ", pl, path);
             tb_buf_put(want, s, len);
             tb_buf_puts(want, "\n");

@@ -10,6 +10,7 @@
 #include "core/dec/unwrap.h"
 #include "tb_buf.h"
 #include "tb_compress.h"
+#include "tb_encode.h"
 
 struct fx {
     struct lt_limits lim;
@@ -85,21 +86,6 @@ static bool has_line(struct fx *f, const char *line)
     return strstr((const char *)f->log.p, line) != NULL;
 }
 
-/* standard base64 (the test's own encoder) */
-static void b64(const uint8_t *p, size_t n, struct tb_buf *out, bool url)
-{
-    const char *abc = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-                          : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n) v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n) v |= p[i + 2];
-        tb_buf_u8(out, (uint8_t)abc[(v >> 18) & 63]);
-        tb_buf_u8(out, (uint8_t)abc[(v >> 12) & 63]);
-        tb_buf_u8(out, i + 1 < n ? (uint8_t)abc[(v >> 6) & 63] : '=');
-        tb_buf_u8(out, i + 2 < n ? (uint8_t)abc[v & 63] : '=');
-    }
-}
 
 /* percent-encode everything but unreserved characters (Uri.encode) */
 static void pct(const uint8_t *p, size_t n, struct tb_buf *out)
@@ -122,7 +108,7 @@ Test(unwrap, seed_case_form_base64_gzip_json)
         "\"$latitude\":48856610}}]";
     struct tb_buf gz = { 0 }, b = { 0 }, body = { 0 };
     tb_compress(TB_GZIP, json, strlen(json), &gz);
-    b64(gz.p, gz.len, &b, false);
+    tb_b64(&b, gz.p, gz.len, false, 0, NULL);
     tb_buf_puts(&body, "crc=375758495&gzip=1&data_list=");
     pct(b.p, b.len, &body);
     struct fx f;
@@ -149,8 +135,8 @@ Test(unwrap, base64_of_base64_of_json_and_url_safe)
 {
     static const char json[] = "{\"adid\":\"3f2504e0-4f89-41d3-9a0c-0305e82c3301\"}";
     struct tb_buf one = { 0 }, two = { 0 };
-    b64((const uint8_t *)json, strlen(json), &one, false);
-    b64(one.p, one.len, &two, true);
+    tb_b64(&one, (const uint8_t *)json, strlen(json), false, 0, NULL);
+    tb_b64(&two, one.p, one.len, true, 0, NULL);
     struct fx f;
     fx_init(&f);
     fx_start(&f);
@@ -200,7 +186,7 @@ Test(unwrap, depth_is_capped_and_counted)
     tb_buf_puts(&cur, "{\"android_id\":\"a1b2c3d4e5f60718\"}");
     for (int i = 0; i < 24; i++) {
         next.len = 0;
-        b64(cur.p, cur.len, &next, false);
+        tb_b64(&next, cur.p, cur.len, false, 0, NULL);
         struct tb_buf t = cur;
         cur = next;
         next = t;
@@ -231,7 +217,7 @@ Test(unwrap, gzip_bomb_in_a_base64_field_is_cut_by_the_ratio)
     struct tb_buf gz = { 0 }, b = { 0 }, body = { 0 };
     tb_compress(TB_GZIP, zeros, big, &gz);
     free(zeros);
-    b64(gz.p, gz.len, &b, false);
+    tb_b64(&b, gz.p, gz.len, false, 0, NULL);
     tb_buf_puts(&body, "a=1&payload=");
     pct(b.p, b.len, &body);
     tb_buf_puts(&body, "&android_id=a1b2c3d4e5f60718");
@@ -300,46 +286,23 @@ Test(unwrap, multipart_parts_by_name)
 
 /* ---- protobuf (the test's own encoder) ------------------------------- */
 
-static void pbw_varint(struct tb_buf *o, uint64_t v)
-{
-    while (v >= 0x80) {
-        tb_buf_u8(o, (uint8_t)(v | 0x80));
-        v >>= 7;
-    }
-    tb_buf_u8(o, (uint8_t)v);
-}
-static void pbw_int(struct tb_buf *o, uint32_t field, uint64_t v)
-{
-    pbw_varint(o, (uint64_t)field << 3);
-    pbw_varint(o, v);
-}
-static void pbw_bytes(struct tb_buf *o, uint32_t field, const void *p, size_t n)
-{
-    pbw_varint(o, (uint64_t)field << 3 | 2);
-    pbw_varint(o, n);
-    tb_buf_put(o, p, n);
-}
-static void pbw_str(struct tb_buf *o, uint32_t field, const char *s)
-{
-    pbw_bytes(o, field, s, strlen(s));
-}
 
 Test(unwrap, protobuf_in_gzip_is_split_into_leaves)
 {
     /* app-measurement.com/a: gzip(Batch{ 1: Bundle{ 1: 1, 2: Event{...},
        8: "android", 19: adid, 12: -420, fixed64 } }) */
     struct tb_buf ev = { 0 }, bu = { 0 }, top = { 0 }, gz = { 0 };
-    pbw_str(&ev, 2, "_vs");
-    pbw_int(&ev, 3, 1588500003000ull);
-    pbw_int(&bu, 1, 1);
-    pbw_bytes(&bu, 2, ev.p, ev.len);
-    pbw_bytes(&bu, 2, ev.p, ev.len);
-    pbw_str(&bu, 8, "android");
-    pbw_int(&bu, 12, (uint64_t)(int64_t)-420);
-    pbw_str(&bu, 19, "38400000-8cf0-11bd-b23e-10b96e40000d");
-    pbw_varint(&bu, 40 << 3 | 1);
+    tb_pb_str(&ev, 2, "_vs");
+    tb_pb_int(&ev, 3, 1588500003000ull);
+    tb_pb_int(&bu, 1, 1);
+    tb_pb_bytes(&bu, 2, ev.p, ev.len);
+    tb_pb_bytes(&bu, 2, ev.p, ev.len);
+    tb_pb_str(&bu, 8, "android");
+    tb_pb_int(&bu, 12, (uint64_t)(int64_t)-420);
+    tb_pb_str(&bu, 19, "38400000-8cf0-11bd-b23e-10b96e40000d");
+    tb_pb_varint(&bu, 40 << 3 | 1);
     tb_buf_put(&bu, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-    pbw_bytes(&top, 1, bu.p, bu.len);
+    tb_pb_bytes(&top, 1, bu.p, bu.len);
     tb_compress(TB_GZIP, top.p, top.len, &gz);
     struct fx f;
     fx_init(&f);
@@ -373,11 +336,11 @@ Test(unwrap, protobuf_string_leaves_decode_further)
 {
     static const char json[] = "{\"x\":\"a1b2c3d4e5f60718\"}";
     struct tb_buf enc = { 0 }, in = { 0 }, top = { 0 };
-    b64((const uint8_t *)json, strlen(json), &enc, false);
-    pbw_int(&in, 1, 7);
-    pbw_bytes(&in, 2, enc.p, enc.len);
-    pbw_bytes(&top, 1, in.p, in.len);
-    pbw_str(&top, 3, "plain");
+    tb_b64(&enc, (const uint8_t *)json, strlen(json), false, 0, NULL);
+    tb_pb_int(&in, 1, 7);
+    tb_pb_bytes(&in, 2, enc.p, enc.len);
+    tb_pb_bytes(&top, 1, in.p, in.len);
+    tb_pb_str(&top, 3, "plain");
     struct fx f;
     fx_init(&f);
     fx_start(&f);
@@ -400,8 +363,8 @@ Test(unwrap, protobuf_never_taken_from_text)
     /* { 1: 40 x 'x', 2: 5 } is well-formed and holds one control byte in
        44: texty, so it stays a text piece */
     struct tb_buf m = { 0 };
-    pbw_str(&m, 1, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-    pbw_int(&m, 2, 5);
+    tb_pb_str(&m, 1, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    tb_pb_int(&m, 2, 5);
     struct fx f;
     fx_init(&f);
     fx_start(&f);
@@ -439,12 +402,12 @@ Test(unwrap, protobuf_random_binary_rarely_taken)
 Test(unwrap, protobuf_deep_nesting_is_capped)
 {
     struct tb_buf cur = { 0 };
-    pbw_str(&cur, 3, "core-value");
-    pbw_int(&cur, 2, 1);
+    tb_pb_str(&cur, 3, "core-value");
+    tb_pb_int(&cur, 2, 1);
     for (int i = 0; i < 200; i++) {
         struct tb_buf next = { 0 };
-        pbw_bytes(&next, 1, cur.p, cur.len);
-        pbw_int(&next, 2, 1);
+        tb_pb_bytes(&next, 1, cur.p, cur.len);
+        tb_pb_int(&next, 2, 1);
         tb_buf_release(&cur);
         cur = next;
     }
