@@ -39,14 +39,6 @@ static double read_only(const char *path, uint64_t *bytes)
     return now() - t0;
 }
 
-static uint64_t n_requests;
-static void on_request(void *ud, const struct lt_msg_ctx *c,
-                       const struct lt_http_request *r)
-{
-    (void)ud, (void)c, (void)r;
-    n_requests++;
-}
-
 
 int main(int argc, char **argv)
 {
@@ -91,8 +83,9 @@ int main(int argc, char **argv)
     }
 
     struct lt_limits lim = lt_limits_default();
-    struct lt_pipe_hooks hooks = { NULL, on_request, NULL, NULL, NULL };
-    struct lt_pipe_cfg cfg = { &lim, { NULL, NULL, NULL, NULL }, NULL, LT_VALUES_PLAIN };
+    struct lt_pipe_hooks hooks = { NULL, NULL, NULL, NULL, NULL };
+    struct lt_pipe_cfg cfg = { &lim, { NULL, NULL, NULL, NULL }, NULL,
+                               LT_VALUES_PLAIN, false };
     struct lt_pipe *p = lt_pipe_new(&cfg, &hooks);
     struct lt_file_result res;
     double t_read[64], t_pipe[64];
@@ -102,7 +95,6 @@ int main(int argc, char **argv)
     lt_pipe_run_file(p, path, "bench", "bench", 0, &res); /* warm-up: page cache */
     for (int i = 0; i < runs; i++) {
         t_read[i] = read_only(path, &bytes);
-        n_requests = 0;
         double t0 = now();
         lt_pipe_run_file(p, path, "bench", "bench", 0, &res);
         t_pipe[i] = now() - t0;
@@ -117,10 +109,10 @@ int main(int argc, char **argv)
     double mb = (double)res.bytes_read / 1e6;
     bench_report("read/io_only", mb, t_read, runs, 0);
     bench_report("pipe/packets", mb, t_pipe, runs, (double)res.st.packets);
-    printf("# packets %llu, flows %llu, http requests %llu (%llu per run), "
+    printf("# packets %llu, flows %llu, http requests %llu, "
            "pipe/read time ratio %.2f, peak RSS %ld MB\n",
            (unsigned long long)res.st.packets, (unsigned long long)res.st.flows,
-           (unsigned long long)res.st.requests, (unsigned long long)n_requests,
+           (unsigned long long)res.st.requests,
            t_pipe[runs / 2] / t_read[runs / 2], ru.ru_maxrss / 1024);
     lt_pipe_free(p);
     if (optind >= argc)

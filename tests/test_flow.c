@@ -790,18 +790,42 @@ Test(flow, idle_flows_expire_by_capture_time)
     h_send(&h, &a, 0, LT_TCP_ACK, 1, "aa", 2, 0);
     h_send(&h, &a, 0, LT_TCP_ACK, 9, "late", 4, 0); /* held */
     h_handshake(&h, &b, 0, 0, 500);
-    h_send(&h, &b, 0, LT_TCP_ACK, 1, "bb", 2, 1000); /* a: exactly 1000 */
-    cr_assert_eq(lt_flow_table_count(h.t), 2);
+    h_send(&h, &b, 0, LT_TCP_ACK, 1, "bb", 2, 1000);
     h_send(&h, &b, 0, LT_TCP_ACK, 3, "cc", 2, 1001);
+    /* other flows' packets never expire a: only the clock's tick does */
+    cr_assert_eq(lt_flow_table_count(h.t), 2);
+    lt_flow_table_expire(h.t, 1000 * 1000000ll); /* a: exactly 1000 */
+    cr_assert_eq(lt_flow_table_count(h.t), 2);
+    lt_flow_table_expire(h.t, 1001 * 1000000ll);
     cr_assert_eq(lt_flow_table_count(h.t), 1);
     cr_assert_eq(h.st.flows_expired, 1);
-    cr_assert_str_eq(h_log(&h), "0:d0:2 1:d0:2 0:g0:6 0:d0:4 0:c 1:d0:2 ");
+    cr_assert_str_eq(h_log(&h), "0:d0:2 1:d0:2 1:d0:2 0:g0:6 0:d0:4 0:c ");
     /* capture time going backwards expires nothing */
+    lt_flow_table_expire(h.t, 10 * 1000000ll);
     h_send(&h, &b, 0, LT_TCP_ACK, 5, "dd", 2, 10);
     cr_assert_eq(lt_flow_table_count(h.t), 1);
     h_fini(&h);
     cr_assert_eq(h.st.flows_expired, 1);
     cr_assert_eq(h.st.flows_closed, 1);
+}
+
+Test(flow, a_flows_own_late_packet_expires_it_first)
+{
+    struct harness h;
+    h_init(&h);
+    h.lim.flow_idle_ms = 1000;
+    h_start(&h);
+    struct conn a = conn4(1, 1, 2, 2);
+    h_handshake(&h, &a, 0, 0, 0);
+    h_send(&h, &a, 0, LT_TCP_ACK, 1, "aa", 2, 0);
+    h_send(&h, &a, 0, LT_TCP_ACK, 9, "late", 4, 0); /* held */
+    /* no tick came: the flow's own packet after its idle time closes it,
+       then starts a new one picked up mid-stream */
+    h_send(&h, &a, 0, LT_TCP_ACK, 13, "next", 4, 2000);
+    cr_assert_eq(h.st.flows_expired, 1);
+    cr_assert_eq(h.st.flows, 2);
+    cr_assert_eq(lt_flow_table_count(h.t), 1);
+    h_fini(&h);
 }
 
 Test(flow, max_flows_evicts_the_least_recently_seen)

@@ -55,17 +55,12 @@ static void on_warn(void *ud, const char *msg)
         fprintf(stderr, "leaktrawl: warning: %s\n", msg);
 }
 
-static void on_request(void *ud, const struct lt_msg_ctx *ctx,
-                       const struct lt_http_request *req)
+static void on_request(void *ud, const uint8_t *row, size_t len)
 {
     struct run_ctx *c = ud;
     if (!c->requests || c->write_err != LT_OK)
         return;
-    lt_buf_reset(&c->row);
-    if (lt_tsv_request_row(&c->row, ctx->capture, ctx->frame, req->host,
-                           req->method, req->target) != LT_OK)
-        return; /* a row over the cap is left out, not fatal */
-    c->write_err = lt_outfile_write(c->requests, c->row.p, c->row.len);
+    c->write_err = lt_outfile_write(c->requests, row, len);
 }
 
 /* Count one leak of kind in c (kinds are few: a linear search). */
@@ -399,7 +394,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         goto out;
     }
     struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing, shapes },
-                               &addrs, o->values };
+                               &addrs, o->values, o->requests_path != NULL };
     c.z = lt_zframe_new(3);
     p = c.z ? lt_pipe_new(&cfg, &hooks) : NULL;
     if (!p) {

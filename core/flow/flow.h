@@ -90,11 +90,21 @@ struct lt_flow_table *lt_flow_table_new(const struct lt_limits *lim,
  * ignored), or LT_E_NOMEM: no entry for a new flow (the segment is
  * dropped), or no copy for out-of-order data (the hole before it is skipped
  * with a gap and the data delivered from the packet instead).
- * Also expires flows idle since before m->ts_ns - flow_idle_ms.
+ * A flow of this tuple idle since before m->ts_ns - flow_idle_ms is closed
+ * first (the segment then starts a new one); other idle flows wait for
+ * lt_flow_table_expire().
  */
 enum lt_err lt_flow_table_segment(struct lt_flow_table *t,
                                   const struct lt_l4 *seg,
                                   const struct lt_pkt_meta *m);
+
+/* Close every flow idle since before now - flow_idle_ms (the caller's
+   clock: the capture time of the latest packet). */
+void lt_flow_table_expire(struct lt_flow_table *t, int64_t now);
+
+/* Symmetric hash of seg's address/port tuple with a fixed seed: both
+   directions of a flow get the same value, in every run. */
+uint64_t lt_flow_hash(const struct lt_l4 *seg);
 
 /* End of input: deliver what is held (with gaps), close every flow. The
    table stays usable (empty). */

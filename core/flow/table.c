@@ -340,6 +340,18 @@ static void expire(struct lt_flow_table *t, int64_t now)
 
 /* ---- API ---- */
 
+uint64_t lt_flow_hash(const struct lt_l4 *seg)
+{
+    struct tuple_key tk;
+    make_key(seg, &tk);
+    return tk.hash;
+}
+
+void lt_flow_table_expire(struct lt_flow_table *t, int64_t now)
+{
+    expire(t, now);
+}
+
 struct lt_flow_table *lt_flow_table_new(const struct lt_limits *lim,
                                         struct lt_stats *st,
                                         const struct lt_flow_cb *cb)
@@ -383,13 +395,23 @@ enum lt_err lt_flow_table_segment(struct lt_flow_table *t,
     if (seg->proto != 6)
         return LT_OK;
     const int64_t now = m->ts_ns;
-    expire(t, now);
-
     struct tuple_key tk;
     make_key(seg, &tk);
     const uint8_t flags = seg->tcp_flags;
     const bool syn_only = (flags & (LT_TCP_SYN | LT_TCP_ACK)) == LT_TCP_SYN;
     struct lt__ent *e = lookup(t, &tk);
+
+    /* The flow's own idle time is checked here, other flows' only at
+       lt_flow_table_expire(): what happens to a flow then depends on its
+       own packets and the caller's ticks, never on which other flows
+       share the table (the pipeline splits flows across tables). */
+    if (e && lt__older_than(now, e->pub.last.ts_ns, t->idle_ns)) {
+        if (e->state == LT__ENT_LIVE)
+            close_flow(t, e, CLOSE_EXPIRED);
+        else
+            ent_free(t, e);
+        e = NULL;
+    }
 
     if (!e) {
         /* A RST, bare ACK or bare FIN of an unknown connection carries no

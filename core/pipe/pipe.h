@@ -3,11 +3,13 @@
  * pipe.h - one input file through every layer, single-threaded (pipe layer:
  * the only layer that sees all others: io → fmt → flow → http).
  *
- * A pipe owns one thread's reusable state: the input window, the flow table,
- * the HTTP scratch. Files go through it one after the other; each file's
- * flows are flushed at its end (flows never span files). The caller gets
- * every completed HTTP request through a hook, with where and when it was
- * seen, and a per-file result with counters.
+ * A pipe owns one thread's reusable state: the input window, the capture
+ * reader and one shard (shard.h) for the flow side. Files go through it one
+ * after the other; each file's flows are flushed at its end (flows never
+ * span files). Every LT_TICK_PACKETS packets the flows' clock ticks and
+ * what the shard emitted is replayed, sorted by frame, into the hooks
+ * (chunk.h); a file read with a split hands its packets to other shards
+ * instead, and the caller replays their chunks.
  *
  * Not here: threads (workers/), option parsing and exit codes (cmd/).
  */
@@ -23,46 +25,20 @@
 #include "../fmt/capture.h"
 #include "../http/http1.h"
 #include "../io/input.h"
+#include "chunk.h"
 #include "leaks.h"
+#include "shard.h"
 
-/* A finished flow, as summary.json's destinations count it. Borrowed. */
-struct lt_flow_summary {
-    const char *device;        /* whose flow (see the leak hook) */
-    const char *app;           /* the sending app, or "" */
-    const char *host;          /* HTTP Host, else TLS server name, else the
-                                  DNS name of the address, else "" */
-    uint8_t ip_version;
-    const uint8_t *addr;       /* the destination (the server side) */
-    uint64_t bytes_sent;       /* stream bytes from the client */
-    bool clear;                /* plaintext HTTP requests were seen */
-    bool tls;                  /* a TLS ClientHello was seen */
-    uint32_t leaks;            /* records written for its messages */
-};
-
-struct lt_pipe_hooks {
+/* The split of a file across shards that run elsewhere (workers/): the
+   reader hands over every packet of a flow to shard hash % n, name
+   packets to all (shadows), and ticks to all. Borrowed for the call. */
+struct lt_pipe_split {
     void *ud;
-    /* One complete HTTP request. */
-    void (*request)(void *ud, const struct lt_msg_ctx *ctx,
-                    const struct lt_http_request *req);
-    /* A message about bad input, already naming the file and offset, e.g.
-       "pcapng: block length 13 is not a multiple of 4 at offset 4096 in
-       'dev42/a.pcapng'". At most a few per file; the rest are counted. */
-    void (*warn)(void *ud, const char *msg);
-    /* One leak record line (newline included) of the current file, for
-       device (the file's device, or the one the manifest's addresses give
-       the flow in a shared capture); app: the sending app or "". */
-    void (*leak)(void *ud, const char *device, const char *app,
-                 const char *kind, const uint8_t *line, size_t len);
-    /* A TCP flow of the current file ended (may be NULL). */
-    void (*flow)(void *ud, const struct lt_flow_summary *fs);
-};
-
-/* What every file of a run shares. All borrowed for the pipe's life. */
-struct lt_pipe_cfg {
-    const struct lt_limits *lim;
-    struct lt_detectors det;             /* each NULL when off */
-    const struct lt_addr_map *addrs;     /* NULL: no shared captures */
-    enum lt_values_mode values;
+    uint32_t n;                          /* shards, at least 2 */
+    void (*packet)(void *ud, uint32_t shard, const struct lt_shard_pkt *pkt);
+    /* Every shard: advance the clock; the items emitted since the last
+       tick form one chunk. */
+    void (*tick)(void *ud, int64_t now);
 };
 
 enum lt_file_status { LT_FILE_OK, LT_FILE_ERROR, LT_FILE_SKIPPED };
@@ -90,6 +66,9 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
                             const struct lt_pipe_hooks *hooks);
 void lt_pipe_free(struct lt_pipe *p); /* NULL does nothing */
 
+#define LT_TICK_PACKETS 8192u           /* packets between two ticks */
+#define LT_TICK_BYTES (16u << 20)       /* or captured bytes, if sooner */
+
 /*
  * lt_pipe_run_file() - read path (shown as name in messages and records),
  * a capture or HAR file of device, to its end. A HAR document is held in
@@ -102,5 +81,16 @@ void lt_pipe_free(struct lt_pipe *p); /* NULL does nothing */
 enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
                              const char *name, const char *device,
                              int skip_unknown, struct lt_file_result *res);
+
+/*
+ * lt_pipe_run_file_split() - the same, with the flows of a pcap or pcapng
+ * file handed to split's shards (a HAR file still runs here). The caller
+ * adds the shards' counters to res->st and replays their last chunks
+ * (after its own lt_shard_finish) when this returns.
+ */
+enum lt_err lt_pipe_run_file_split(struct lt_pipe *p, const char *path,
+                                   const char *name, const char *device,
+                                   int skip_unknown, struct lt_file_result *res,
+                                   const struct lt_pipe_split *split);
 
 #endif
