@@ -331,9 +331,13 @@ int cmd_scan(int argc, char **argv)
         }
     }
 
-    if (lt_scan_run(&s) != LT_OK) {
+    enum lt_err run_err = lt_scan_run(&s);
+    if (run_err != LT_OK) {
         fprintf(stderr, "leaktrawl: %s\n", s.msg);
         lt_scan_write_summary(&s); /* best effort: says what was done */
+        /* killed by a signal, as a shell sees it (128 + the signal) */
+        if (run_err == LT_E_INTERRUPTED)
+            exit_code = 128 + s.signo;
         goto out;
     }
     report_skipped(&s);

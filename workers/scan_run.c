@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "scan_run.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +16,18 @@
 #include "core/match/shapes.h"
 #include "core/out/tsv.h"
 #include "core/out/zframe.h"
+#include "pipeline.h"
 
 #define FRAME_BYTES (8u << 20) /* records per zstd frame, before compression */
 
 /* Progress on stderr (SPEC --progress): a bar redrawn in place on a
-   terminal, else one line every few seconds. Updated between files.
-   TODO(workers): update inside large files once the pipeline is threaded. */
+   terminal, else one line every few seconds (the pipeline's timer). */
 struct progress {
     enum lt_progress_mode mode;   /* BAR, LOG or NONE after resolving auto */
     double last;                  /* when the last update was drawn */
     uint64_t total_bytes;         /* sum of the input sizes */
-    uint64_t done_bytes;
+    uint64_t done_bytes;          /* read so far, files in flight too */
+    uint64_t committed_bytes;     /* of the files written */
     size_t done_files;
 };
 
@@ -37,7 +39,7 @@ struct run_ctx {
     struct lt_buf frame;           /* compressed frame being written */
     struct lt_zframe *z;
     struct lt_outfile *requests;   /* NULL without --requests */
-    struct lt_buf row;
+    const char *requests_msg;
     enum lt_err write_err;
 };
 
@@ -338,6 +340,57 @@ static void progress_update(struct progress *p, const struct lt_scan *s,
             final ? "\n" : "");
 }
 
+/* ---- the pipeline's sink: the writer, on the main thread ---- */
+
+static void on_file_begin(void *ud, size_t i)
+{
+    struct run_ctx *c = ud;
+    c->file = &c->s->files[i];
+    c->dev = device_of(c->s, c->file->device);
+}
+
+static enum lt_err on_file_done(void *ud, size_t i, struct lt_file_result *res)
+{
+    struct run_ctx *c = ud;
+    struct lt_scan *s = c->s;
+    struct lt_scan_file *f = &s->files[i];
+    c->file = f;
+    c->dev = device_of(s, f->device);
+    if (f->in->error) {
+        f->res.status = LT_FILE_ERROR;
+        snprintf(f->res.error, sizeof f->res.error, "cannot read '%s': %s",
+                 f->in->rel, f->in->error);
+        on_warn(c, f->res.error);
+    } else {
+        f->res = *res;
+        lt_stats_add(&s->totals, &f->res.st);
+    }
+    if (c->write_err == LT_OK)
+        c->write_err = flush_records(c);
+    if (c->write_err != LT_OK && !s->msg[0] && c->requests)
+        snprintf(s->msg, sizeof s->msg, "%s", c->requests_msg);
+    c->prog.done_files = i + 1;
+    c->prog.committed_bytes += f->in->size;
+    return c->write_err;
+}
+
+static void on_progress(void *ud, uint64_t bytes, size_t files, bool final)
+{
+    struct run_ctx *c = ud;
+    (void)files;
+    c->prog.done_bytes = bytes > c->prog.committed_bytes ? bytes
+                                                         : c->prog.committed_bytes;
+    progress_update(&c->prog, c->s, final);
+}
+
+/* Files at least this large run split across flows (with -j 2 or more);
+   LEAKTRAWL_SPLIT_BYTES overrides (tests force splits on small files). */
+static uint64_t split_bytes(void)
+{
+    const char *v = getenv("LEAKTRAWL_SPLIT_BYTES");
+    return v && *v ? strtoull(v, NULL, 10) : (256ull << 20);
+}
+
 enum lt_err lt_scan_run(struct lt_scan *s)
 {
     const struct lt_scan_opts *o = s->opts;
@@ -347,12 +400,11 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     struct lt_browsing *browsing = NULL;
     struct lt_shapes *shapes = NULL;
     struct lt_addr_map addrs = { NULL, 0 };
-    struct lt_pipe *p = NULL;
+    struct lt_pipeline_file *pf = NULL;
     enum lt_err e = LT_OK;
 
     s->started = now_s();
     memset(&s->totals, 0, sizeof s->totals);
-    lt_buf_init(&c.row, 1u << 24);
     lt_buf_init(&c.frame, (size_t)FRAME_BYTES * 2 + (1u << 20));
     if (o->requests_path) {
         e = lt_outfile_open(&requests, o->requests_path, 1);
@@ -365,6 +417,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
             goto out;
         }
         c.requests = &requests;
+        c.requests_msg = requests.msg;
     }
     if (s->manifest) {
         e = lt_matcher_build(s->manifest, &mt, s->msg, sizeof s->msg);
@@ -379,7 +432,6 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     }
 
     progress_init(&c.prog, s);
-    struct lt_pipe_hooks hooks = { &c, on_request, on_warn, on_leak, on_flow };
     browsing = lt_browsing_new();
     if (!browsing) {
         snprintf(s->msg, sizeof s->msg, "out of memory setting up the detectors");
@@ -393,46 +445,35 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         snprintf(s->msg, sizeof s->msg, "out of memory reading the addresses");
         goto out;
     }
-    struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing, shapes },
-                               &addrs, o->values, o->requests_path != NULL };
     c.z = lt_zframe_new(3);
-    p = c.z ? lt_pipe_new(&cfg, &hooks) : NULL;
-    if (!p) {
+    pf = calloc(s->n_files ? s->n_files : 1, sizeof *pf);
+    if (!c.z || !pf) {
         snprintf(s->msg, sizeof s->msg, "out of memory setting up the pipeline");
         e = LT_E_NOMEM;
         goto out;
     }
-    for (size_t i = 0; i < s->n_files && e == LT_OK; i++) {
-        struct lt_scan_file *f = &s->files[i];
-        c.file = f;
-        c.dev = device_of(s, f->device);
-        if (f->in->error) {
-            f->res.status = LT_FILE_ERROR;
-            snprintf(f->res.error, sizeof f->res.error, "cannot read '%s': %s",
-                     f->in->rel, f->in->error);
-            on_warn(&c, f->res.error);
-        } else {
-            e = lt_pipe_run_file(p, f->in->path, f->in->rel, f->device,
-                                 !f->in->named, &f->res);
-            lt_stats_add(&s->totals, &f->res.st);
-            if (e != LT_OK)
-                snprintf(s->msg, sizeof s->msg, "%s while reading '%s'",
-                         lt_err_str(e), f->in->rel);
-        }
-        if (e == LT_OK && c.write_err == LT_OK)
-            c.write_err = flush_records(&c);
-        if (e == LT_OK && c.write_err != LT_OK) {
-            e = c.write_err;
-            if (!s->msg[0] && c.requests)
-                snprintf(s->msg, sizeof s->msg, "%s", requests.msg);
-        }
-        c.prog.done_files = i + 1;
-        c.prog.done_bytes += f->in->size;
-        progress_update(&c.prog, s, false);
+    for (size_t i = 0; i < s->n_files; i++) {
+        const struct lt_scan_file *f = &s->files[i];
+        pf[i] = (struct lt_pipeline_file){ f->in->path, f->in->rel, f->device,
+                                           f->in->size, !f->in->named,
+                                           !f->in->error };
     }
-    progress_update(&c.prog, s, true);
+    struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing, shapes },
+                               &addrs, o->values, o->requests_path != NULL };
+    struct lt_pipeline_cfg pcfg = { &cfg, o->threads, split_bytes() };
+    struct lt_pipeline_sink sink = {
+        &c, { &c, on_request, on_warn, on_leak, on_flow },
+        on_file_begin, on_file_done, on_progress,
+        c.prog.mode == LT_PROGRESS_BAR ? 0.2 : c.prog.mode == LT_PROGRESS_LOG ? 5.0 : 0,
+    };
+    e = lt_pipeline_run(&pcfg, pf, s->n_files, &sink, &s->signo, s->msg,
+                        sizeof s->msg);
+    if (e == LT_E_INTERRUPTED)
+        snprintf(s->msg, sizeof s->msg, "interrupted by %s: %zu of %zu files "
+                 "complete", s->signo == SIGINT ? "SIGINT" : "SIGTERM",
+                 c.prog.done_files, s->n_files);
 out:
-    lt_pipe_free(p);
+    free(pf);
     lt_zframe_free(c.z);
     lt_matcher_free(mt);
     lt_browsing_free(browsing);
@@ -447,7 +488,6 @@ out:
             lt_outfile_abort(&requests);
         }
     }
-    lt_buf_release(&c.row);
     lt_buf_release(&c.frame);
     s->elapsed = now_s() - s->started;
     return e;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * scan_run.h - run `scan` over a list of files (workers layer: uses core/).
- * Today one thread runs every file in order; the parallel pipeline replaces
- * the loop behind this same interface.
+ * The files run on the pipeline's threads (pipeline.h); this file is its
+ * writer: device files, --requests, the counts summary.json reports.
  */
 #ifndef LT_WORKERS_SCAN_RUN_H
 #define LT_WORKERS_SCAN_RUN_H
@@ -98,14 +98,16 @@ struct lt_scan {
     size_t n_devices;
     struct lt_kind_counts leaks;     /* all devices */
     uint64_t n_literals;             /* identifier variants matched */
+    int signo;                       /* SIGINT/SIGTERM that stopped the run */
     char msg[4600];                  /* fatal error, for cmd/ */
 };
 
 /*
  * lt_scan_run() - process every file of s, writing --requests if asked.
  * Per-file results land in s->files[i].res and s->totals. Returns LT_OK
- * (even if files had errors), or LT_E_IO / LT_E_NOMEM for a fatal problem
- * described in s->msg.
+ * (even if files had errors); LT_E_INTERRUPTED after SIGINT/SIGTERM
+ * (s->signo; the files before the first incomplete one are written); or
+ * LT_E_IO / LT_E_NOMEM for a fatal problem. s->msg describes the last two.
  */
 enum lt_err lt_scan_run(struct lt_scan *s);
 

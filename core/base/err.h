@@ -20,7 +20,8 @@ enum lt_err_class { LT_CLASS_OK, LT_CLASS_INPUT, LT_CLASS_ENV };
     X(E_UNSUPPORTED, LT_CLASS_INPUT, "input uses an unsupported feature")\
     X(E_LIMIT,       LT_CLASS_INPUT, "a configured cap was reached")     \
     X(E_NOMEM,       LT_CLASS_ENV,   "allocation failed")                \
-    X(E_IO,          LT_CLASS_ENV,   "read or write failed")
+    X(E_IO,          LT_CLASS_ENV,   "read or write failed")            \
+    X(E_INTERRUPTED, LT_CLASS_ENV,   "interrupted")
 
 enum lt_err {
 #define LT__ERR_ENUM(name, cls, str) LT_##name,

@@ -138,6 +138,16 @@ static void replay_one(const uint8_t *at, const struct lt_pipe_hooks *h)
     }
 }
 
+void lt_chunk_replay_in_order(const struct lt_chunk *c, const struct lt_pipe_hooks *h)
+{
+    for (size_t off = 0; off < c->items.len;) {
+        struct item_hdr hd;
+        memcpy(&hd, c->items.p + off, sizeof hd);
+        replay_one(c->items.p + off, h);
+        off += sizeof hd + pad8(hd.len);
+    }
+}
+
 /* Sort key of one item: frame, then where it sits (chunk, offset), which
    is its emission order. */
 struct order_ent {
@@ -180,12 +190,7 @@ enum lt_err lt_chunks_replay(struct lt_chunk *const *cs, size_t n,
             replay_one(cs[v[k].chunk]->items.p + v[k].off, h);
     } else { /* no room to sort: keep the records, in emission order */
         for (size_t i = 0; i < n; i++)
-            for (size_t off = 0; off < cs[i]->items.len;) {
-                struct item_hdr hd;
-                memcpy(&hd, cs[i]->items.p + off, sizeof hd);
-                replay_one(cs[i]->items.p + off, h);
-                off += sizeof hd + pad8(hd.len);
-            }
+            lt_chunk_replay_in_order(cs[i], h);
     }
     for (size_t i = 0; i < n; i++)
         lt_chunk_reset(cs[i]);

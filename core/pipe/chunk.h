@@ -85,4 +85,8 @@ enum lt_err lt_chunk_warn(struct lt_chunk *c, uint64_t frame, const char *msg);
 enum lt_err lt_chunks_replay(struct lt_chunk *const *cs, size_t n,
                              struct lt_buf *order, const struct lt_pipe_hooks *h);
 
+/* Call h for every item of c in the order added (items already sorted, as
+   the workers pass them on). c is left as is. */
+void lt_chunk_replay_in_order(const struct lt_chunk *c, const struct lt_pipe_hooks *h);
+
 #endif

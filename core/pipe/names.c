@@ -56,7 +56,8 @@ static void on_answer(void *ud, const struct lt_dns_answer *a)
     const char *name = l->qname[0] ? l->qname : a->name;
     lt_names_learn(l->nm, a->type == 1 ? 4 : 6, a->addr, name,
                    strnlen(name, LT_NAMES_LEN));
-    l->st->dns_answers++;
+    if (l->st)
+        l->st->dns_answers++;
 }
 
 void lt_names_dns(struct lt_names *nm, const uint8_t *p, size_t n,
@@ -66,7 +67,7 @@ void lt_names_dns(struct lt_names *nm, const uint8_t *p, size_t n,
     struct learn l = { nm, m.qname, st };
     /* the question comes before the answers: qname is set by the time
        on_answer runs */
-    if (lt_dns_parse(p, n, &m, on_answer, &l) == LT_OK && !m.is_response)
+    if (lt_dns_parse(p, n, &m, on_answer, &l) == LT_OK && !m.is_response && st)
         st->dns_queries++;
 }
 

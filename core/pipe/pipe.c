@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * pipe.c - read one file: io → fmt → packets, handed to the flow side
- * (shard.c) in this thread or, split, to the workers' shards.
+ * (flowshard.c) in this thread or, split, to the workers' shards.
  *
  * The input window: one buffer per pipe, max_record + LT_PIPE_READ bytes.
  * The capture reader parses in place; packets point into the window, and
@@ -34,7 +34,7 @@ struct lt_pipe {
     struct lt_pipe_cfg cfg;
     struct lt_pipe_hooks hooks;    /* the caller's */
     struct lt_pipe_hooks replay;   /* the caller's, warnings counted first */
-    struct lt_shard *shard;        /* the flow side, when not split */
+    struct lt_flowshard *shard;        /* the flow side, when not split */
     struct lt_buf order;           /* scratch of chunk replays */
     struct lt_stats st;            /* the current file's reader counters */
     uint8_t *win;
@@ -50,6 +50,8 @@ struct lt_pipe {
                                      unknown */
     struct app_entry { int32_t uid; char name[APP_LEN]; } *apps; /* UID map */
     uint32_t n_apps;
+    const atomic_int *stop;       /* lt_pipe_watch */
+    atomic_uint_fast64_t *bytes_read;
     /* the tick clock */
     uint32_t tick_packets;
     uint64_t tick_bytes;
@@ -119,7 +121,7 @@ static void fwd_flow(void *ud, const struct lt_flow_summary *fs)
 /* Everything the pipe's shard emitted, in frame order, to the caller. */
 static void replay(struct lt_pipe *p)
 {
-    struct lt_chunk *c = lt_shard_chunk(p->shard);
+    struct lt_chunk *c = lt_flowshard_chunk(p->shard);
     if (!lt_chunk_empty(c))
         lt_chunks_replay(&c, 1, &p->order, &p->replay);
 }
@@ -139,7 +141,7 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
     p->win_cap = (size_t)p->lim.max_record + LT_PIPE_READ + 65536;
     p->win = lt_malloc(p->win_cap);
     p->apps = lt_calloc(APPS_CAP, sizeof *p->apps);
-    p->shard = lt_shard_new(&p->cfg, 1);
+    p->shard = lt_flowshard_new(&p->cfg, 1);
     lt_buf_init(&p->order, LT_CHUNK_MAX);
     if (!p->win || !p->apps || !p->shard) {
         lt_pipe_free(p);
@@ -148,11 +150,23 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
     return p;
 }
 
+void lt_pipe_set_hooks(struct lt_pipe *p, const struct lt_pipe_hooks *hooks)
+{
+    p->hooks = *hooks;
+}
+
+void lt_pipe_watch(struct lt_pipe *p, const atomic_int *stop,
+                   atomic_uint_fast64_t *bytes_read)
+{
+    p->stop = stop;
+    p->bytes_read = bytes_read;
+}
+
 void lt_pipe_free(struct lt_pipe *p)
 {
     if (!p)
         return;
-    lt_shard_free(p->shard);
+    lt_flowshard_free(p->shard);
     lt_buf_release(&p->order);
     lt_free(p->apps);
     lt_free(p->win);
@@ -173,7 +187,13 @@ static enum lt_err refill(struct lt_pipe *p, struct lt_input *in,
     while (*end - *start < want && *end < p->win_cap) {
         size_t got = 0;
         size_t room = p->win_cap - *end;
+        if (p->stop && atomic_load_explicit(p->stop, memory_order_relaxed))
+            return LT_E_INTERRUPTED;
+        uint64_t raw = in->raw_bytes;
         enum lt_err e = lt_input_read(in, p->win + *end, room, &got);
+        if (p->bytes_read)
+            atomic_fetch_add_explicit(p->bytes_read, in->raw_bytes - raw,
+                                      memory_order_relaxed);
         *end += got;
         if (e == LT_END)
             return LT_OK;
@@ -247,7 +267,7 @@ static void tick(struct lt_pipe *p)
     if (p->split) {
         p->split->tick(p->split->ud, p->now);
     } else {
-        lt_shard_tick(p->shard, p->now);
+        lt_flowshard_tick(p->shard, p->now);
         replay(p);
     }
 }
@@ -264,11 +284,11 @@ static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
     if (lt_decode_packet(pkt->linktype, pkt->data, caplen, pkt->origlen,
                          &l4, &p->st) != LT_OK)
         return;
-    if (l4.proto != 6 && !lt_shard_pkt_names(&l4))
+    if (l4.proto != 6 && !lt_flowshard_pkt_names(&l4))
         return; /* nothing a shard would look at */
-    struct lt_shard_pkt sp = { frame, pkt->ts_ns, &l4, p->cur_app, false };
+    struct lt_flowshard_pkt sp = { frame, pkt->ts_ns, &l4, p->cur_app, false };
     if (!p->split) {
-        lt_shard_packet(p->shard, &sp);
+        lt_flowshard_packet(p->shard, &sp);
         return;
     }
     uint32_t own = (uint32_t)((lt_flow_hash(&l4) >> 32) % p->split->n);
@@ -352,7 +372,7 @@ static enum lt_err run_capture(struct lt_pipe *p, struct lt_input *in,
                   p->name);
     }
     if (!p->split) {
-        lt_shard_finish(p->shard);
+        lt_flowshard_finish(p->shard);
         replay(p);
     }
     return LT_OK;
@@ -367,7 +387,7 @@ static void on_har_entry(void *ud, const struct lt_har_entry *e)
         .ts_ns = e->ts_ns,
         .has_flow = false,
     };
-    lt_shard_har_request(p->shard, &ctx, &e->req);
+    lt_flowshard_har_request(p->shard, &ctx, &e->req);
     if (++p->tick_packets >= LT_TICK_PACKETS)
         tick(p);
 }
@@ -457,7 +477,7 @@ enum lt_err lt_pipe_run_file_split(struct lt_pipe *p, const char *path,
     p->tick_packets = 0;
     p->tick_bytes = 0;
     p->now = 0;
-    lt_shard_begin(p->shard, name, device);
+    lt_flowshard_begin(p->shard, name, device);
 
     e = lt_input_open(&in, path);
     if (e != LT_OK) {
@@ -482,7 +502,7 @@ enum lt_err lt_pipe_run_file_split(struct lt_pipe *p, const char *path,
             break;
         case LT_CAP_HAR:
             e = run_har(p, &in, end);
-            lt_shard_finish(p->shard);
+            lt_flowshard_finish(p->shard);
             replay(p);
             break;
         case LT_CAP_UNKNOWN:
@@ -498,7 +518,7 @@ enum lt_err lt_pipe_run_file_split(struct lt_pipe *p, const char *path,
     res->bytes_decoded = in.out_bytes;
     res->st = p->st;
     if (!p->split)
-        lt_stats_add(&res->st, lt_shard_stats(p->shard));
+        lt_stats_add(&res->st, lt_flowshard_stats(p->shard));
     lt_input_close(&in);
     p->res = NULL;
     p->split = NULL;

@@ -4,7 +4,7 @@
  * the only layer that sees all others: io → fmt → flow → http).
  *
  * A pipe owns one thread's reusable state: the input window, the capture
- * reader and one shard (shard.h) for the flow side. Files go through it one
+ * reader and one shard (flowshard.h) for the flow side. Files go through it one
  * after the other; each file's flows are flushed at its end (flows never
  * span files). Every LT_TICK_PACKETS packets the flows' clock ticks and
  * what the shard emitted is replayed, sorted by frame, into the hooks
@@ -16,6 +16,7 @@
 #ifndef LT_PIPE_PIPE_H
 #define LT_PIPE_PIPE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "../base/err.h"
@@ -27,7 +28,7 @@
 #include "../io/input.h"
 #include "chunk.h"
 #include "leaks.h"
-#include "shard.h"
+#include "flowshard.h"
 
 /* The split of a file across shards that run elsewhere (workers/): the
    reader hands over every packet of a flow to shard hash % n, name
@@ -35,7 +36,7 @@
 struct lt_pipe_split {
     void *ud;
     uint32_t n;                          /* shards, at least 2 */
-    void (*packet)(void *ud, uint32_t shard, const struct lt_shard_pkt *pkt);
+    void (*packet)(void *ud, uint32_t shard, const struct lt_flowshard_pkt *pkt);
     /* Every shard: advance the clock; the items emitted since the last
        tick form one chunk. */
     void (*tick)(void *ud, int64_t now);
@@ -66,6 +67,16 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
                             const struct lt_pipe_hooks *hooks);
 void lt_pipe_free(struct lt_pipe *p); /* NULL does nothing */
 
+/* Replace the hooks given to lt_pipe_new (between files). */
+void lt_pipe_set_hooks(struct lt_pipe *p, const struct lt_pipe_hooks *hooks);
+
+/* Let another thread watch and stop the pipe: *bytes_read grows with the
+   bytes read from disk as the file goes (for progress); when *stop turns
+   non-zero the current file ends at its next read, as an error
+   "interrupted". Either may be NULL. */
+void lt_pipe_watch(struct lt_pipe *p, const atomic_int *stop,
+                   atomic_uint_fast64_t *bytes_read);
+
 #define LT_TICK_PACKETS 8192u           /* packets between two ticks */
 #define LT_TICK_BYTES (16u << 20)       /* or captured bytes, if sooner */
 
@@ -86,7 +97,7 @@ enum lt_err lt_pipe_run_file(struct lt_pipe *p, const char *path,
  * lt_pipe_run_file_split() - the same, with the flows of a pcap or pcapng
  * file handed to split's shards (a HAR file still runs here). The caller
  * adds the shards' counters to res->st and replays their last chunks
- * (after its own lt_shard_finish) when this returns.
+ * (after its own lt_flowshard_finish) when this returns.
  */
 enum lt_err lt_pipe_run_file_split(struct lt_pipe *p, const char *path,
                                    const char *name, const char *device,

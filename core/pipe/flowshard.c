@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shard.c - flows of one file: reassembled streams to the HTTP parser and
+ * flowshard.c - flows of one file: reassembled streams to the HTTP parser and
  * the TLS / DNS sniffers, requests to the leak detectors, everything out
  * through the shard's chunk.
  */
-#include "shard.h"
+#include "flowshard.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +36,7 @@ struct shard_flow {
     char host[LT_NAMES_LEN];
 };
 
-struct lt_shard {
+struct lt_flowshard {
     struct lt_limits lim;         /* the run's, flow cap shared out */
     struct lt_pipe_cfg cfg;
     struct lt_leaks leaks;
@@ -52,7 +52,7 @@ struct lt_shard {
     const char *name;
     const char *device;
     /* the packet and direction being fed, for callbacks */
-    const struct lt_shard_pkt *cur;
+    const struct lt_flowshard_pkt *cur;
     struct lt_flow *cur_flow;
     int cur_dir;
     const struct lt_pkt_meta *cur_meta;
@@ -62,7 +62,7 @@ struct lt_shard {
    flow's device. */
 static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
 {
-    struct lt_shard *s = ud;
+    struct lt_flowshard *s = ud;
     struct shard_flow *sf = s->cur_flow ? s->cur_flow->user : NULL;
     if (sf)
         sf->leaks++;
@@ -70,7 +70,7 @@ static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
                   sf ? sf->app : "", kind, line, len);
 }
 
-static void emit_request(struct lt_shard *s, const struct lt_msg_ctx *ctx,
+static void emit_request(struct lt_flowshard *s, const struct lt_msg_ctx *ctx,
                          const struct lt_http_request *req)
 {
     if (!s->cfg.requests)
@@ -84,7 +84,7 @@ static void emit_request(struct lt_shard *s, const struct lt_msg_ctx *ctx,
 
 static void on_request(void *ud, const struct lt_http_request *req)
 {
-    struct lt_shard *s = ud;
+    struct lt_flowshard *s = ud;
     const struct lt_flow *f = s->cur_flow;
     int d = s->cur_dir;
     struct shard_flow *sf = f->user;
@@ -109,7 +109,7 @@ static void on_request(void *ud, const struct lt_http_request *req)
     lt_leaks_http(&s->leaks, &ctx, req, sf->device, on_leak, s);
 }
 
-void lt_shard_har_request(struct lt_shard *s, const struct lt_msg_ctx *ctx,
+void lt_flowshard_har_request(struct lt_flowshard *s, const struct lt_msg_ctx *ctx,
                           const struct lt_http_request *req)
 {
     struct lt_pkt_meta m = { ctx->frame, ctx->ts_ns };
@@ -123,7 +123,7 @@ void lt_shard_har_request(struct lt_shard *s, const struct lt_msg_ctx *ctx,
 
 /* The direction's parser, made on first use; NULL when out of memory or
    when the direction is known not to be HTTP. */
-static struct lt_http_parser *flow_parser(struct lt_shard *s, struct lt_flow *f,
+static struct lt_http_parser *flow_parser(struct lt_flowshard *s, struct lt_flow *f,
                                           int dir)
 {
     struct shard_flow *sf = f->user;
@@ -137,7 +137,7 @@ static struct lt_http_parser *flow_parser(struct lt_shard *s, struct lt_flow *f,
 /* Whose flow it is in a shared capture (SPEC §3 addresses): the device
    owning either endpoint's IP address, else the Ethernet address of the
    packet that opened it; else the file's own device. */
-static const char *endpoint_device(const struct lt_shard *s, uint8_t ip_version,
+static const char *endpoint_device(const struct lt_flowshard *s, uint8_t ip_version,
                                    const uint8_t *a, const uint8_t *b)
 {
     const struct lt_addr_map *am = s->cfg.addrs;
@@ -155,14 +155,14 @@ static const char *endpoint_device(const struct lt_shard *s, uint8_t ip_version,
     return d >= 0 && (size_t)d < mf->n_devices ? mf->devices[d].id : s->device;
 }
 
-static void hello_release(struct lt_shard *s, struct shard_flow *sf)
+static void hello_release(struct lt_flowshard *s, struct shard_flow *sf)
 {
     s->hello_held -= sf->hello.len;
     lt_buf_release(&sf->hello);
 }
 
 /* The flow's state, made on its first bytes; NULL when out of memory. */
-static struct shard_flow *flow_state(struct lt_shard *s, struct lt_flow *f)
+static struct shard_flow *flow_state(struct lt_flowshard *s, struct lt_flow *f)
 {
     struct shard_flow *sf = f->user;
     if (!sf) {
@@ -179,7 +179,7 @@ static struct shard_flow *flow_state(struct lt_shard *s, struct lt_flow *f)
 }
 
 /* Keep n more bytes of a spanning hello, within the shard's budget. */
-static bool hello_keep(struct lt_shard *s, struct shard_flow *sf,
+static bool hello_keep(struct lt_flowshard *s, struct shard_flow *sf,
                        const uint8_t *data, size_t n)
 {
     if (s->hello_held + n > s->hello_budget ||
@@ -194,7 +194,7 @@ static bool hello_keep(struct lt_shard *s, struct shard_flow *sf,
    read in place; one that spans segments is collected (at most
    TLS_HELLO_MAX per flow, and the hello budget for all flows together, so
    a flood of half-hellos cannot hold memory). */
-static void sniff_tls(struct lt_shard *s, struct shard_flow *sf, int dir,
+static void sniff_tls(struct lt_flowshard *s, struct shard_flow *sf, int dir,
                       const uint8_t *data, size_t n)
 {
     if (sf->tls_done)
@@ -240,7 +240,7 @@ done:
 /* DNS over TCP (RFC 1035 §4.2.2): messages behind a 2-byte length. Only
    messages whole inside one delivery are read (resolvers send each in one
    segment); the rest of such a delivery is skipped. */
-static void tcp_dns(struct lt_shard *s, const uint8_t *data, size_t n)
+static void tcp_dns(struct lt_flowshard *s, const uint8_t *data, size_t n)
 {
     while (n >= 2) {
         size_t len = (size_t)data[0] << 8 | data[1];
@@ -255,7 +255,7 @@ static void tcp_dns(struct lt_shard *s, const uint8_t *data, size_t n)
 static void on_data(void *ud, struct lt_flow *f, int dir, const uint8_t *data,
                     size_t n, const struct lt_pkt_meta *m)
 {
-    struct lt_shard *s = ud;
+    struct lt_flowshard *s = ud;
     struct shard_flow *sf = flow_state(s, f);
     if (!sf)
         return;
@@ -275,7 +275,7 @@ static void on_data(void *ud, struct lt_flow *f, int dir, const uint8_t *data,
 static void on_gap(void *ud, struct lt_flow *f, int dir, uint64_t len,
                    const struct lt_pkt_meta *m)
 {
-    struct lt_shard *s = ud;
+    struct lt_flowshard *s = ud;
     struct shard_flow *sf = f->user;
     if (!sf || !sf->hp[dir])
         return; /* nothing parsed yet: the parser will hunt when data comes */
@@ -287,7 +287,7 @@ static void on_gap(void *ud, struct lt_flow *f, int dir, uint64_t len,
 
 static void on_close(void *ud, struct lt_flow *f)
 {
-    struct lt_shard *s = ud;
+    struct lt_flowshard *s = ud;
     struct shard_flow *sf = f->user;
     if (!sf)
         return;
@@ -317,7 +317,7 @@ static void on_close(void *ud, struct lt_flow *f)
 
 /* A client's QUIC Initial (RFC 9000 §17.2.2: long header, padded to at
    least 1200 bytes by clients) names its destination address. */
-static void quic_name(struct lt_shard *s, const struct lt_shard_pkt *pkt)
+static void quic_name(struct lt_flowshard *s, const struct lt_flowshard_pkt *pkt)
 {
     const struct lt_l4 *l4 = pkt->l4;
     uint8_t name[256];
@@ -352,7 +352,7 @@ static bool is_dns(const struct lt_l4 *l4)
            l4->sport == 5355 || l4->dport == 5355;
 }
 
-bool lt_shard_pkt_names(const struct lt_l4 *l4)
+bool lt_flowshard_pkt_names(const struct lt_l4 *l4)
 {
     if (l4->proto != 17)
         return false;
@@ -360,7 +360,7 @@ bool lt_shard_pkt_names(const struct lt_l4 *l4)
            (l4->payload.len >= 1200 && (l4->payload.p[0] & 0xc0) == 0xc0);
 }
 
-void lt_shard_packet(struct lt_shard *s, const struct lt_shard_pkt *pkt)
+void lt_flowshard_packet(struct lt_flowshard *s, const struct lt_flowshard_pkt *pkt)
 {
     const struct lt_l4 *l4 = pkt->l4;
     s->cur = pkt;
@@ -383,17 +383,17 @@ void lt_shard_packet(struct lt_shard *s, const struct lt_shard_pkt *pkt)
     s->cur = NULL;
 }
 
-void lt_shard_tick(struct lt_shard *s, int64_t now)
+void lt_flowshard_tick(struct lt_flowshard *s, int64_t now)
 {
     lt_flow_table_expire(s->flows, now);
 }
 
-void lt_shard_finish(struct lt_shard *s)
+void lt_flowshard_finish(struct lt_flowshard *s)
 {
     lt_flow_table_finish(s->flows);
 }
 
-void lt_shard_begin(struct lt_shard *s, const char *name, const char *device)
+void lt_flowshard_begin(struct lt_flowshard *s, const char *name, const char *device)
 {
     memset(&s->st, 0, sizeof s->st);
     s->name = name;
@@ -401,13 +401,20 @@ void lt_shard_begin(struct lt_shard *s, const char *name, const char *device)
     lt_names_reset(&s->names);
 }
 
-struct lt_chunk *lt_shard_chunk(struct lt_shard *s) { return &s->out; }
+struct lt_chunk *lt_flowshard_chunk(struct lt_flowshard *s) { return &s->out; }
 
-const struct lt_stats *lt_shard_stats(const struct lt_shard *s) { return &s->st; }
-
-struct lt_shard *lt_shard_new(const struct lt_pipe_cfg *cfg, uint32_t n_shards)
+void lt_flowshard_swap_chunk(struct lt_flowshard *s, struct lt_chunk *c)
 {
-    struct lt_shard *s = lt_calloc(1, sizeof *s);
+    struct lt_chunk t = s->out;
+    s->out = *c;
+    *c = t;
+}
+
+const struct lt_stats *lt_flowshard_stats(const struct lt_flowshard *s) { return &s->st; }
+
+struct lt_flowshard *lt_flowshard_new(const struct lt_pipe_cfg *cfg, uint32_t n_shards)
+{
+    struct lt_flowshard *s = lt_calloc(1, sizeof *s);
     if (!s)
         return NULL;
     if (n_shards == 0)
@@ -431,13 +438,13 @@ struct lt_shard *lt_shard_new(const struct lt_pipe_cfg *cfg, uint32_t n_shards)
             memset(&s->http, 0, sizeof s->http);
         if (!leaks_ok)
             memset(&s->leaks, 0, sizeof s->leaks);
-        lt_shard_free(s);
+        lt_flowshard_free(s);
         return NULL;
     }
     return s;
 }
 
-void lt_shard_free(struct lt_shard *s)
+void lt_flowshard_free(struct lt_flowshard *s)
 {
     if (!s)
         return;
