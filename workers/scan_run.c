@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "scan_run.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,9 @@
 #include "core/match/shapes.h"
 #include "core/out/tsv.h"
 #include "core/out/zframe.h"
+#include "journal.h"
 #include "pipeline.h"
+#include "resume.h"
 
 #define FRAME_BYTES (8u << 20) /* records per zstd frame, before compression */
 
@@ -41,6 +44,7 @@ struct run_ctx {
     struct lt_outfile *requests;   /* NULL without --requests */
     const char *requests_msg;
     enum lt_err write_err;
+    struct lt_journal *journal;
 };
 
 static double now_s(void)
@@ -65,12 +69,13 @@ static void on_request(void *ud, const uint8_t *row, size_t len)
     c->write_err = lt_outfile_write(c->requests, row, len);
 }
 
-/* Count one leak of kind in c (kinds are few: a linear search). */
-static enum lt_err count_kind(struct lt_kind_counts *c, const char *kind)
+/* Kinds are few: a linear search. */
+enum lt_err lt_kind_count_add(struct lt_kind_counts *c, const char *kind,
+                              uint64_t n)
 {
     for (size_t i = 0; i < c->n; i++)
         if (!strcmp(c->v[i].kind, kind)) {
-            c->v[i].n++;
+            c->v[i].n += n;
             return LT_OK;
         }
     if (c->n == c->cap) {
@@ -84,8 +89,13 @@ static enum lt_err count_kind(struct lt_kind_counts *c, const char *kind)
     c->v[c->n].kind = strdup(kind);
     if (!c->v[c->n].kind)
         return LT_E_NOMEM;
-    c->v[c->n++].n = 1;
+    c->v[c->n++].n = n;
     return LT_OK;
+}
+
+static enum lt_err count_kind(struct lt_kind_counts *c, const char *kind)
+{
+    return lt_kind_count_add(c, kind, 1);
 }
 
 static void free_kinds(struct lt_kind_counts *c)
@@ -110,6 +120,7 @@ static enum lt_err flush_device(struct run_ctx *c, struct lt_scan_device *dev)
         return e;
     }
     lt_buf_reset(&dev->pending);
+    dev->flushed = true;
     return lt_append_file(dev->path, c->frame.p, c->frame.len, c->s->msg,
                           sizeof c->s->msg);
 }
@@ -172,6 +183,7 @@ static void on_leak(void *ud, const char *device, const char *app,
         dev = c->dev; /* cannot happen: every manifest device with addresses is listed */
     if (lt_buf_append(&dev->pending, line, len) != LT_OK ||
         count_kind(&dev->leaks, kind) != LT_OK ||
+        count_kind(&dev->file_leaks, kind) != LT_OK ||
         count_kind(&c->s->leaks, kind) != LT_OK) {
         snprintf(c->s->msg, sizeof c->s->msg, "out of memory for leak records");
         c->write_err = LT_E_NOMEM;
@@ -231,8 +243,7 @@ static void on_flow(void *ud, const struct lt_flow_summary *fs)
         snprintf(d->addrs[d->n_addrs++], sizeof d->addrs[0], "%s", addr);
 }
 
-/* The devices of the run, in order of first appearance, each with a fresh
-   (empty) output file. */
+/* A device of the run, with its output file. */
 static enum lt_err add_device(struct lt_scan *s, const char *id)
 {
     for (size_t d = 0; d < s->n_devices; d++)
@@ -248,13 +259,9 @@ static enum lt_err add_device(struct lt_scan *s, const char *id)
     if (!dev->id || !dev->path)
         return LT_E_NOMEM;
     snprintf(dev->path, plen, "%s/%s.jsonl.zst", s->opts->out_dir, safe);
-    struct lt_outfile o;
-    enum lt_err e = lt_outfile_open(&o, dev->path, 0);
-    if (e == LT_OK)
-        e = lt_outfile_commit(&o);
-    if (e != LT_OK)
-        snprintf(s->msg, sizeof s->msg, "%s", o.msg);
-    return e;
+    /* created if missing, kept as the journal left it otherwise (a fresh
+       run's journal removed the old ones) */
+    return lt_append_file(dev->path, "", 0, s->msg, sizeof s->msg);
 }
 
 /* The devices of the run, in order of first appearance, each with a fresh
@@ -280,6 +287,7 @@ void lt_scan_release(struct lt_scan *s)
         free(s->devices[d].id);
         free(s->devices[d].path);
         free_kinds(&s->devices[d].leaks);
+        free_kinds(&s->devices[d].file_leaks);
         for (size_t k = 0; k < s->devices[d].n_dests; k++)
             free(s->devices[d].dests[k].host);
         free(s->devices[d].dests);
@@ -349,6 +357,38 @@ static void on_file_begin(void *ud, size_t i)
     c->dev = device_of(c->s, c->file->device);
 }
 
+/* The input is complete and its frames are in the device files: say so
+   in the journal, with the files it grew. */
+static enum lt_err journal_commit(struct run_ctx *c, struct lt_scan_file *f)
+{
+    struct lt_scan *s = c->s;
+    char fp[LT_JOURNAL_FP_HEX];
+    if (lt_journal_fingerprint(f->in->path, f->in->size, fp, s->msg,
+                               sizeof s->msg) != LT_OK) {
+        s->msg[0] = '\0';
+        return LT_OK; /* a pipe, or gone: never resumable, not fatal */
+    }
+    json_t *result = lt_resume_result_json(s, f);
+    const char **names = malloc((s->n_devices + 1) * sizeof *names);
+    if (!result || !names) {
+        json_decref(result);
+        free(names);
+        return LT_E_NOMEM;
+    }
+    size_t n = 0;
+    for (size_t d = 0; d < s->n_devices; d++)
+        if (s->devices[d].flushed) {
+            const char *slash = strrchr(s->devices[d].path, '/');
+            names[n++] = slash ? slash + 1 : s->devices[d].path;
+        }
+    enum lt_err e = lt_journal_commit(c->journal, f->in->path, f->in->size,
+                                      f->in->mtime_ns, fp, result, names, NULL, n,
+                                      s->msg, sizeof s->msg);
+    free(names);
+    json_decref(result);
+    return e;
+}
+
 static enum lt_err on_file_done(void *ud, size_t i, struct lt_file_result *res)
 {
     struct run_ctx *c = ud;
@@ -356,6 +396,22 @@ static enum lt_err on_file_done(void *ud, size_t i, struct lt_file_result *res)
     struct lt_scan_file *f = &s->files[i];
     c->file = f;
     c->dev = device_of(s, f->device);
+    c->prog.done_files = i + 1;
+    c->prog.committed_bytes += f->in->size;
+    if (f->resumed) { /* its frames are in the device files already */
+        json_t *r = NULL;
+        const struct lt_journal_entry *je = lt_journal_find(c->journal, f->in->path);
+        enum lt_err e = je ? lt_journal_result(c->journal, je, &r, s->msg, sizeof s->msg)
+                           : LT_E_MALFORMED;
+        if (e == LT_OK)
+            e = lt_resume_result_load(s, f, r);
+        json_decref(r);
+        if (e != LT_OK && !s->msg[0])
+            snprintf(s->msg, sizeof s->msg, "journal entry of '%s' cannot be "
+                     "read back; run without --resume", f->in->rel);
+        lt_stats_add(&s->totals, &f->res.st);
+        return e;
+    }
     if (f->in->error) {
         f->res.status = LT_FILE_ERROR;
         snprintf(f->res.error, sizeof f->res.error, "cannot read '%s': %s",
@@ -369,9 +425,68 @@ static enum lt_err on_file_done(void *ud, size_t i, struct lt_file_result *res)
         c->write_err = flush_records(c);
     if (c->write_err != LT_OK && !s->msg[0] && c->requests)
         snprintf(s->msg, sizeof s->msg, "%s", c->requests_msg);
-    c->prog.done_files = i + 1;
-    c->prog.committed_bytes += f->in->size;
+    if (c->write_err == LT_OK && c->journal)
+        c->write_err = journal_commit(c, f);
+    for (size_t d = 0; d < s->n_devices; d++) {
+        s->devices[d].flushed = false;
+        free_kinds(&s->devices[d].file_leaks);
+    }
     return c->write_err;
+}
+
+/* --resume: the inputs an earlier run completed are not read again; an
+   input that changed since is fatal (its old records are in the device
+   files). */
+static enum lt_err mark_resumed(struct lt_scan *s, struct lt_journal *j,
+                                struct lt_pipeline_file *pf)
+{
+    for (size_t i = 0; i < s->n_files; i++) {
+        struct lt_scan_file *f = &s->files[i];
+        if (f->in->error || !lt_journal_find(j, f->in->path))
+            continue;
+        char fp[LT_JOURNAL_FP_HEX];
+        if (lt_journal_fingerprint(f->in->path, f->in->size, fp, s->msg,
+                                   sizeof s->msg) != LT_OK ||
+            !lt_journal_done(j, f->in->path, f->in->size, f->in->mtime_ns, fp)) {
+            snprintf(s->msg, sizeof s->msg, "'%s' changed since the run that "
+                     "'%s' continues; run without --resume", f->in->path,
+                     s->opts->out_dir);
+            return LT_E_IO;
+        }
+        f->resumed = true;
+        pf[i].run = false;
+    }
+    return LT_OK;
+}
+
+/* The journal for this run: continued with --resume (device files cut
+   back to what it committed), else started afresh (device files of an
+   earlier run removed). A summary.json of an earlier run goes first: a
+   run that does not finish leaves none. */
+static enum lt_err open_journal(struct lt_scan *s, struct lt_journal **j)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/summary.json", s->opts->out_dir);
+    if (unlink(path) != 0 && errno != ENOENT) {
+        snprintf(s->msg, sizeof s->msg, "cannot remove '%s': %s", path,
+                 strerror(errno));
+        return LT_E_IO;
+    }
+    char *options = lt_resume_options(s->opts);
+    if (!options)
+        return LT_E_NOMEM;
+    enum lt_err e = lt_journal_open(j, s->opts->out_dir, options,
+                                    s->opts->resume ? LT_JOURNAL_RESUME : 0,
+                                    s->msg, sizeof s->msg);
+    free(options);
+    if (e == LT_OK && s->msg[0] && s->opts->verbosity >= 0)
+        fprintf(stderr, "leaktrawl: %s\n", s->msg); /* a note */
+    s->msg[0] = '\0';
+    if (e == LT_OK && (e = lt_journal_restore_devices(*j, s->msg, sizeof s->msg)) != LT_OK) {
+        lt_journal_close(*j);
+        *j = NULL;
+    }
+    return e;
 }
 
 static void on_progress(void *ud, uint64_t bytes, size_t files, bool final)
@@ -425,6 +540,8 @@ enum lt_err lt_scan_run(struct lt_scan *s)
             goto out;
         s->n_literals = lt_matcher_n_literals(mt);
     }
+    if ((e = open_journal(s, &c.journal)) != LT_OK)
+        goto out;
     if ((e = open_devices(s)) != LT_OK) {
         if (!s->msg[0])
             snprintf(s->msg, sizeof s->msg, "out of memory listing the devices");
@@ -458,6 +575,8 @@ enum lt_err lt_scan_run(struct lt_scan *s)
                                            f->in->size, !f->in->named,
                                            !f->in->error };
     }
+    if (o->resume && (e = mark_resumed(s, c.journal, pf)) != LT_OK)
+        goto out;
     struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing, shapes },
                                &addrs, o->values, o->requests_path != NULL };
     struct lt_pipeline_cfg pcfg = { &cfg, o->threads, split_bytes() };
@@ -473,6 +592,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
                  "complete", s->signo == SIGINT ? "SIGINT" : "SIGTERM",
                  c.prog.done_files, s->n_files);
 out:
+    lt_journal_close(c.journal);
     free(pf);
     lt_zframe_free(c.z);
     lt_matcher_free(mt);

@@ -53,6 +53,7 @@ struct lt_scan_file {
     char *device;                    /* owned device id */
     struct lt_file_result res;
     uint64_t leaks;                  /* records written for it */
+    bool resumed;                    /* done by an earlier run (--resume) */
 };
 
 /* Where a device's flows went (summary.json devices[].destinations). */
@@ -79,9 +80,11 @@ struct lt_scan_device {
     char *id;                        /* owned */
     char *path;                      /* owned: OUT/<safe id>.jsonl.zst */
     struct lt_kind_counts leaks;
+    struct lt_kind_counts file_leaks; /* the current file's, for the journal */
     struct lt_dest *dests;           /* owned, in order of first flow */
     size_t n_dests, dests_cap;
     struct lt_buf pending;           /* the current file's records for it */
+    bool flushed;                    /* the current file appended a frame */
     struct lt_app_seen *apps;        /* owned, in order of first sight */
     size_t n_apps, apps_cap;
 };
@@ -110,6 +113,10 @@ struct lt_scan {
  * LT_E_IO / LT_E_NOMEM for a fatal problem. s->msg describes the last two.
  */
 enum lt_err lt_scan_run(struct lt_scan *s);
+
+/* Add n leaks of kind to c. LT_OK or LT_E_NOMEM. */
+enum lt_err lt_kind_count_add(struct lt_kind_counts *c, const char *kind,
+                              uint64_t n);
 
 /* Write OUT/summary.json atomically. LT_OK or LT_E_IO with s->msg. */
 enum lt_err lt_scan_write_summary(struct lt_scan *s);

@@ -110,6 +110,8 @@ enum lt_err lt_append_file(const char *path, const void *p, size_t n,
         snprintf(msg, msg_cap, "cannot open '%s': %s", path, strerror(errno));
         return LT_E_IO;
     }
+    /* a failed append is cut back off: the file stays whole frames */
+    const off_t was = lseek(fd, 0, SEEK_END);
     const unsigned char *b = p;
     while (n > 0) {
         ssize_t w = write(fd, b, n);
@@ -119,6 +121,7 @@ enum lt_err lt_append_file(const char *path, const void *p, size_t n,
             if (w == 0)
                 errno = ENOSPC;
             snprintf(msg, msg_cap, "cannot write '%s': %s", path, strerror(errno));
+            if (was >= 0 && ftruncate(fd, was) != 0) { /* best effort */ }
             close(fd);
             return LT_E_IO;
         }

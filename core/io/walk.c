@@ -47,11 +47,14 @@ static void file_release(struct lt_input_file *f)
 }
 
 /* Append an entry; path and rel are transferred (freed here on failure). */
-static enum lt_err add(struct walker *w, char *path, char *rel, bool named, uint64_t size,
-                       const char *error)
+/* sb: the file's stat (NULL when it failed: size and mtime 0). */
+static enum lt_err add(struct walker *w, char *path, char *rel, bool named,
+                       const struct stat *sb, const char *error)
 {
     struct lt_input_list *l = w->l;
-    struct lt_input_file f = { path, rel, w->root, named, size, NULL };
+    uint64_t size = sb && S_ISREG(sb->st_mode) ? (uint64_t)sb->st_size : 0;
+    int64_t mtime = sb ? (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec : 0;
+    struct lt_input_file f = { path, rel, w->root, named, size, mtime, NULL };
     if (!path || !rel || (error && !(f.error = lt_strdup(error))))
         goto fail;
     if (l->n == w->cap) {
@@ -155,7 +158,7 @@ static enum lt_err walk_dir(struct walker *w, const char *path, const char *rel,
         struct stat sb;
         if (lstat(cpath, &sb) != 0) {
             /* Vanished since readdir: report it, it was there. */
-            e = add(w, cpath, crel, false, 0, strerror(errno));
+            e = add(w, cpath, crel, false, NULL, strerror(errno));
             continue;
         }
         if (S_ISDIR(sb.st_mode)) {
@@ -168,12 +171,12 @@ static enum lt_err walk_dir(struct walker *w, const char *path, const char *rel,
             /* Follow links to files only: a linked directory is not entered,
                which also rules out loops. A dangling link is reported. */
             if (stat(cpath, &sb) != 0) {
-                e = add(w, cpath, crel, false, 0, strerror(errno));
+                e = add(w, cpath, crel, false, NULL, strerror(errno));
                 continue;
             }
         }
         if (S_ISREG(sb.st_mode)) {
-            e = add(w, cpath, crel, false, (uint64_t)sb.st_size, NULL);
+            e = add(w, cpath, crel, false, &sb, NULL);
             continue;
         }
         lt_free(cpath); /* FIFO, socket, device, linked directory */
@@ -214,11 +217,10 @@ static enum lt_err walk_one(struct walker *w, const char *input)
     const size_t first = w->l->n;
     if (stat(root, &sb) != 0) {
         const char *why = strerror(errno);
-        return add(w, root, lt_strdup(base_name(root)), true, 0, why);
+        return add(w, root, lt_strdup(base_name(root)), true, NULL, why);
     }
     if (!S_ISDIR(sb.st_mode)) {
-        uint64_t size = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
-        return add(w, root, lt_strdup(base_name(root)), true, size, NULL);
+        return add(w, root, lt_strdup(base_name(root)), true, &sb, NULL);
     }
     enum lt_err e = walk_dir(w, root, "", base_name(root));
     lt_free(root);

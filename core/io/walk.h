@@ -22,6 +22,7 @@ struct lt_input_file {
     uint32_t root; /* index of the INPUT it came from */
     bool named;    /* named directly on the command line (not found in a walk) */
     uint64_t size; /* from stat (0 with error set, or for a pipe) */
+    int64_t mtime_ns; /* from stat: modification time (0 with error set) */
     char *error;   /* NULL, or why it cannot be read ("No such file or
                       directory"): the run reports it, it does not stop */
 };
