@@ -334,10 +334,14 @@ int cmd_scan(int argc, char **argv)
     enum lt_err run_err = lt_scan_run(&s);
     if (run_err != LT_OK) {
         fprintf(stderr, "leaktrawl: %s\n", s.msg);
-        lt_scan_write_summary(&s); /* best effort: says what was done */
-        /* killed by a signal, as a shell sees it (128 + the signal) */
-        if (run_err == LT_E_INTERRUPTED)
+        /* interrupted: a complete summary of the files written, and the
+           exit status of a run killed by that signal; a fatal error
+           leaves none (nothing half-done may look complete) */
+        if (run_err == LT_E_INTERRUPTED) {
+            if (lt_scan_write_summary(&s) != LT_OK)
+                fprintf(stderr, "leaktrawl: %s\n", s.msg);
             exit_code = 128 + s.signo;
+        }
         goto out;
     }
     report_skipped(&s);

@@ -587,10 +587,16 @@ enum lt_err lt_scan_run(struct lt_scan *s)
     };
     e = lt_pipeline_run(&pcfg, pf, s->n_files, &sink, &s->signo, s->msg,
                         sizeof s->msg);
-    if (e == LT_E_INTERRUPTED)
+    if (e == LT_E_INTERRUPTED) {
         snprintf(s->msg, sizeof s->msg, "interrupted by %s: %zu of %zu files "
                  "complete", s->signo == SIGINT ? "SIGINT" : "SIGTERM",
                  c.prog.done_files, s->n_files);
+        for (size_t i = c.prog.done_files; i < s->n_files; i++) {
+            s->files[i].res.status = LT_FILE_SKIPPED;
+            snprintf(s->files[i].res.error, sizeof s->files[i].res.error,
+                     "not complete: the run was interrupted (--resume reads it)");
+        }
+    }
 out:
     lt_journal_close(c.journal);
     free(pf);

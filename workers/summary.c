@@ -117,7 +117,7 @@ static json_t *steps_json(const struct lt_stats *st)
 static json_t *file_json(const struct lt_scan_file *f)
 {
     const struct lt_file_result *r = &f->res;
-    return json_pack("{so so ss ss sI sI sI sI ss so sI sI sI sI}",
+    return json_pack("{so so ss ss sI sI sI sI ss so sI sI sI sI sb}",
                      "path", jstr(f->in->rel),
                      "device", jstr(f->device),
                      "format", lt_capfmt_name(r->fmt),
@@ -131,7 +131,8 @@ static json_t *file_json(const struct lt_scan_file *f)
                      "warnings", (json_int_t)r->n_warnings,
                      "flows", (json_int_t)r->st.flows,
                      "http_requests", (json_int_t)r->st.requests,
-                     "leaks", (json_int_t)f->leaks);
+                     "leaks", (json_int_t)f->leaks,
+                     "resumed", f->resumed);
 }
 
 static void iso_time(double t, char *out, size_t cap)
