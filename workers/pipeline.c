@@ -157,8 +157,10 @@ static void run_job(struct worker *wk, struct slot *s)
     s->interrupted = atomic_load(&r->stop) != 0;
     s->err = e != LT_OK ? e : wk->w.err;
     s->done = true;
-    uv_mutex_unlock(&r->mu);
+    /* sent under the lock: the writer cannot see the last file done, end
+       the loop and close this handle before the send is over */
     uv_async_send(&r->wake);
+    uv_mutex_unlock(&r->mu);
 }
 
 static void worker_main(void *arg)
