@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/base/buf.h"
+#include "core/base/hash.h"
 #include "core/conf/assign.h"
 #include "core/io/outfile.h"
 #include "core/match/browsing.h"
@@ -197,6 +198,48 @@ static void on_leak(void *ud, const char *device, const char *app,
         c->write_err = flush_device(c, dev);
 }
 
+/* dev's destination for host: its index, the "(other)" entry past the
+   cap, or n_dests when new. A hash index: a capture has many flows. */
+static size_t dest_find(const struct lt_scan_device *dev, const char *host)
+{
+    if (dev->dest_mask) {
+        uint64_t h = lt_fnv1a(LT_FNV_SEED, host, strlen(host));
+        for (size_t k = h & dev->dest_mask;; k = (k + 1) & dev->dest_mask) {
+            uint32_t v = dev->dest_slots[k];
+            if (!v)
+                break;
+            if (!strcmp(dev->dests[v - 1].host, host))
+                return v - 1;
+        }
+    }
+    if (dev->n_dests >= LT_DESTS_MAX)
+        return dev->n_dests - 1; /* "(other)" */
+    return dev->n_dests;
+}
+
+/* Index dests[i] (the hash table stays at most half full). */
+static enum lt_err dest_index(struct lt_scan_device *dev, size_t i)
+{
+    size_t cap = dev->dest_mask + 1;
+    if (!dev->dest_mask || (i + 1) * 2 > cap) {
+        size_t ncap = dev->dest_mask ? cap * 2 : 64;
+        uint32_t *slots = calloc(ncap, sizeof *slots);
+        if (!slots)
+            return LT_E_NOMEM;
+        free(dev->dest_slots);
+        dev->dest_slots = slots;
+        dev->dest_mask = ncap - 1;
+        for (size_t k = 0; k < i; k++)
+            dest_index(dev, k);
+    }
+    uint64_t h = lt_fnv1a(LT_FNV_SEED, dev->dests[i].host, strlen(dev->dests[i].host));
+    size_t k = h & dev->dest_mask;
+    while (dev->dest_slots[k])
+        k = (k + 1) & dev->dest_mask;
+    dev->dest_slots[k] = (uint32_t)i + 1;
+    return LT_OK;
+}
+
 /* Add a finished flow to its device's destinations. */
 static void on_flow(void *ud, const struct lt_flow_summary *fs)
 {
@@ -207,10 +250,7 @@ static void on_flow(void *ud, const struct lt_flow_summary *fs)
     char addr[48];
     lt_record_ip(fs->ip_version, fs->addr, addr);
     const char *host = fs->host[0] ? fs->host : addr;
-    size_t i = 0;
-    while (i < dev->n_dests && strcmp(dev->dests[i].host, host) &&
-           strcmp(dev->dests[i].host, "(other)"))
-        i++;
+    size_t i = dest_find(dev, host);
     if (i == dev->n_dests) {
         if (dev->n_dests == dev->dests_cap) {
             size_t ncap = dev->dests_cap ? dev->dests_cap * 2 : 16;
@@ -223,8 +263,10 @@ static void on_flow(void *ud, const struct lt_flow_summary *fs)
         struct lt_dest *d = &dev->dests[dev->n_dests];
         memset(d, 0, sizeof *d);
         d->host = strdup(dev->n_dests + 1 >= LT_DESTS_MAX ? "(other)" : host);
-        if (!d->host)
+        if (!d->host || dest_index(dev, dev->n_dests) != LT_OK) {
+            free(d->host);
             return;
+        }
         dev->n_dests++;
     }
     struct lt_app_seen *a = fs->app[0] ? app_of(dev, fs->app) : NULL;
@@ -291,6 +333,7 @@ void lt_scan_release(struct lt_scan *s)
         for (size_t k = 0; k < s->devices[d].n_dests; k++)
             free(s->devices[d].dests[k].host);
         free(s->devices[d].dests);
+        free(s->devices[d].dest_slots);
         lt_buf_release(&s->devices[d].pending);
         for (size_t k = 0; k < s->devices[d].n_apps; k++) {
             free(s->devices[d].apps[k].app);

@@ -22,7 +22,9 @@
 #include "../fmt/decode.h"
 #include "../http/har.h"
 
-#define LT_PIPE_READ (4u << 20)    /* bytes asked of the input per refill */
+#define LT_PIPE_READ (256u << 10)  /* bytes asked of the input per read: the
+                                      window's fresh bytes stay in L2 for the
+                                      parser right behind */
 #define LT_PIPE_SNIFF 4096u        /* bytes wanted before sniffing the format */
 #define LT_PIPE_MAX_WARN 3         /* messages per file; the rest are counted */
 
@@ -187,6 +189,8 @@ static enum lt_err refill(struct lt_pipe *p, struct lt_input *in,
     while (*end - *start < want && *end < p->win_cap) {
         size_t got = 0;
         size_t room = p->win_cap - *end;
+        if (room > LT_PIPE_READ && *end - *start + LT_PIPE_READ >= want)
+            room = LT_PIPE_READ;
         if (p->stop && atomic_load_explicit(p->stop, memory_order_relaxed))
             return LT_E_INTERRUPTED;
         uint64_t raw = in->raw_bytes;
