@@ -464,3 +464,43 @@ Test(detect, quic_initial_names_a_udp_destination)
     cr_expect_eq(json_integer_value(json_object_get(json_array_get(dests, 0), "flows")), 1);
     json_decref(sum);
 }
+
+Test(detect, destinations_past_the_cap_are_summed_under_other)
+{
+    /* 5000 hosts, each twice: the first 4095 keep their entry (found
+       again by the index), the rest share "(other)" */
+    struct tb_capfile f;
+    tb_capfile_begin(&f, false);
+    char req[128], srv[32];
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 5000; i++) {
+            struct tb_conv c;
+            snprintf(srv, sizeof srv, "10.%d.%d.%d", round, i / 250, i % 250 + 1);
+            tb_conv_open(&c, &f, "192.168.1.23", srv, (uint16_t)(10000 + i), 80, 1, 2);
+            int n = snprintf(req, sizeof req, "GET / HTTP/1.1\r\nHost: h%d.example\r\n\r\n", i);
+            tb_conv_send(&c, true, req, (size_t)n);
+            tb_conv_close(&c);
+            tb_conv_release(&c);
+        }
+    write_file("dev.pcap", f.cap.b.p, f.cap.b.len);
+    tb_capfile_release(&f);
+    cr_assert_eq(scan("dev.pcap"), 0);
+    char path[700];
+    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
+    json_t *sum = json_load_file(path, 0, NULL);
+    cr_assert_not_null(sum);
+    json_t *dests = json_object_get(json_array_get(json_object_get(sum, "devices"), 0),
+                                    "destinations");
+    cr_assert_eq(json_array_size(dests), 4096);
+    for (size_t i = 0; i < 4095; i += 1000) {
+        json_t *d = json_array_get(dests, i);
+        snprintf(req, sizeof req, "h%zu.example", i);
+        cr_expect_str_eq(json_string_value(json_object_get(d, "host")), req);
+        cr_expect_eq(json_integer_value(json_object_get(d, "flows")), 2);
+        cr_expect_eq(json_array_size(json_object_get(d, "addresses")), 2);
+    }
+    json_t *other = json_array_get(dests, 4095);
+    cr_expect_str_eq(json_string_value(json_object_get(other, "host")), "(other)");
+    cr_expect_eq(json_integer_value(json_object_get(other, "flows")), 2 * (5000 - 4095));
+    json_decref(sum);
+}
