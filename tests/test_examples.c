@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
 #include "tb_buf.h"
+#include "tb_run.h"
 
 static char out[512];
 
@@ -46,30 +46,6 @@ static void cleanup(void)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
     if (system(cmd) != 0)
         cr_log_warn("cannot remove %s", out);
-}
-
-/* Decompress a whole zstd file (a sequence of frames). */
-static void unzstd_file(const char *path, struct tb_buf *text)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "no %s", path);
-    struct tb_buf z = { 0 };
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        tb_buf_put(&z, chunk, n);
-    fclose(f);
-    ZSTD_DStream *ds = ZSTD_createDStream();
-    ZSTD_inBuffer in = { z.p, z.len, 0 };
-    while (in.pos < in.size) {
-        uint8_t buf[65536];
-        ZSTD_outBuffer o = { buf, sizeof buf, 0 };
-        size_t r = ZSTD_decompressStream(ds, &o, &in);
-        cr_assert(!ZSTD_isError(r), "%s: %s", path, ZSTD_getErrorName(r));
-        tb_buf_put(text, buf, o.pos);
-    }
-    ZSTD_freeDStream(ds);
-    tb_buf_release(&z);
 }
 
 /* "capture|frame|device|host|kind|key|variant|chain|value" of a record */
@@ -121,9 +97,9 @@ static void read_devices(struct tb_buf *text)
 {
     char path[700];
     snprintf(path, sizeof path, "%s/redmi-note8-01.jsonl.zst", out);
-    unzstd_file(path, text);
+    cr_assert(tb_unzstd_file(path, text), "%s is not whole zstd frames", path);
     snprintf(path, sizeof path, "%s/pixel4-02.jsonl.zst", out);
-    unzstd_file(path, text);
+    cr_assert(tb_unzstd_file(path, text), "%s is not whole zstd frames", path);
     tb_buf_u8(text, 0);
 }
 

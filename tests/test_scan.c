@@ -16,6 +16,7 @@
 
 #include "tb_compress.h"
 #include "tb_conv.h"
+#include "tb_run.h"
 
 static char tmp[512];
 
@@ -33,57 +34,16 @@ static void teardown(void)
 
 TestSuite(scan, .init = setup, .fini = teardown, .timeout = 60);
 
-static const char *bin(void)
-{
-    static char path[1024];
-    const char *dir = getenv("LT_BINARY_DIR");
-    snprintf(path, sizeof path, "%s/cmd/leaktrawl", dir ? dir : "build");
-    return path;
-}
-
 /* Run leaktrawl with argv (NULL-terminated, without argv[0]) and
    environment additions env ("NAME=value" list, NULL-terminated, or NULL);
-   stderr goes to
-   tmp/stderr.txt. Returns the exit code (-1 for a signal: a crash). */
+   stderr goes to tmp/stderr.txt. Returns the exit code (128 + a signal:
+   a crash). */
 static int run(const char *const *env, const char *const *args)
 {
     char errpath[600];
     snprintf(errpath, sizeof errpath, "%s/stderr.txt", tmp);
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        if (!freopen(errpath, "w", stderr) || !freopen("/dev/null", "w", stdout))
-            _exit(99);
-        unsetenv("SLURM_ARRAY_TASK_ID");
-        unsetenv("SLURM_ARRAY_TASK_MIN");
-        unsetenv("SLURM_ARRAY_TASK_STEP");
-        unsetenv("SLURM_ARRAY_TASK_COUNT");
-        for (int i = 0; env && env[i]; i++)
-            putenv((char *)env[i]);
-        const char *argv[32] = { "leaktrawl" };
-        for (int i = 0; args[i] && i < 30; i++)
-            argv[i + 1] = args[i];
-        execv(bin(), (char *const *)argv);
-        _exit(98);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    struct tb_buf b = { 0 };
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        tb_buf_put(&b, chunk, n);
-    fclose(f);
-    tb_buf_u8(&b, 0);
-    return (char *)b.p;
+    struct tb_run_opts o = { env, errpath, 0, 0, 0 };
+    return tb_run(&o, args);
 }
 
 static char *path_in(const char *rel)
@@ -213,7 +173,7 @@ Test(scan, requests_tsv_rows_frames_and_escaping)
                            path_in("out/r.tsv"), path_in("phone.2020-05.pcap"),
                            NULL };
     cr_assert_eq(run(NULL, args), 0);
-    char *tsv = slurp(path_in("out/r.tsv"));
+    char *tsv = tb_slurp(path_in("out/r.tsv"));
     char want[1024];
     snprintf(want, sizeof want,
              "capture\tframe\thost\tmethod\turi\n"
@@ -252,7 +212,7 @@ Test(scan, corrupt_file_costs_only_itself_and_exits_3)
     cr_expect_eq(get_int(json_object_get(s, "totals"), "http_requests"), 4);
     cr_expect_eq(get_int(json_object_get(s, "totals"), "files_error"), 1);
     json_decref(s);
-    char *err = slurp(path_in("stderr.txt"));
+    char *err = tb_slurp(path_in("stderr.txt"));
     cr_expect_not_null(strstr(err, "2-bad.pcap"), "stderr: %s", err);
     free(err);
 }
@@ -297,7 +257,7 @@ Test(scan, non_captures_skipped_in_a_directory_but_an_error_when_named)
     cr_expect_str_eq(get_str(file_entry(s, "dev/SHA256SUMS"), "status"), "skipped");
     cr_expect_eq(json_array_size(json_object_get(s, "files")), 3); /* not .hidden */
     json_decref(s);
-    char *err = slurp(path_in("stderr.txt"));
+    char *err = tb_slurp(path_in("stderr.txt"));
     cr_expect_not_null(strstr(err, "skipped 2 files"), "stderr: %s", err);
     free(err);
 
@@ -335,7 +295,7 @@ Test(scan, fatal_errors_exit_1_naming_the_problem)
     const char *a1[] = { "scan", "-o", path_in("out"), "-m", path_in("bad.json"),
                          path_in("a.pcap"), NULL };
     cr_expect_eq(run(NULL, a1), 1);
-    char *err = slurp(path_in("stderr.txt"));
+    char *err = tb_slurp(path_in("stderr.txt"));
     cr_expect_not_null(strstr(err, "bad.json"), "stderr: %s", err);
     cr_expect_not_null(strstr(err, "line 2"), "stderr: %s", err);
     free(err);
@@ -526,14 +486,14 @@ Test(scan, router_capture_feeds_the_devices_its_addresses_name)
         cr_assert_eq(system(cmd), 0, "%s", chk[i].dev);
         char rel[64];
         snprintf(rel, sizeof rel, "%s.txt", chk[i].dev);
-        char *t = slurp(path_in(rel));
+        char *t = tb_slurp(path_in(rel));
         cr_expect_not_null(strstr(t, chk[i].want), "%s: %s", chk[i].dev, t);
         cr_expect_null(strstr(t, chk[i].not), "%s: %s", chk[i].dev, t);
         free(t);
     }
     /* the unclaimed phone's record is the router file's device's, and its
        key says whose identifier it was */
-    char *t = slurp(path_in("router.txt"));
+    char *t = tb_slurp(path_in("router.txt"));
     cr_expect_not_null(strstr(t, "\"key\":\"android_id@phone-a\""), "%s", t);
     free(t);
 }
