@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * split.c - one large capture across shard threads: this thread reads and
- * decodes packets, each flow's packets go to one shard (pipe.c picks it by
- * the tuple's hash), and the shards' chunks are merged tick by tick in
+ * split.c - one large capture across shards: this thread reads and
+ * decodes packets and runs shard 0 itself, each flow's packets go to one
+ * shard (pipe.c picks it by the tuple's hash), the other shards run on
+ * their own threads, and the shards' chunks are merged tick by tick in
  * frame order into the file's pieces.
  *
  * Batches carry packets (copied: the read window is reused) and ticks to a
@@ -128,9 +129,17 @@ static void add_item(struct shard_th *t, const struct pkt_item *it,
         push(t);
 }
 
+/* Shard 0 runs in the reader's thread, on the packet in place: only the
+   other shards' packets are copied and handed over. */
+static void complete_tick(struct shard_th *t);
+
 static void on_packet(void *ud, uint32_t shard, const struct lt_flowshard_pkt *pkt)
 {
     struct split_job *j = ud;
+    if (shard == 0) {
+        lt_flowshard_packet(j->sh[0].sh, pkt);
+        return;
+    }
     const struct lt_l4 *l4 = pkt->l4;
     struct pkt_item it;
     memset(&it, 0, sizeof it);
@@ -160,8 +169,10 @@ static void on_tick(void *ud, int64_t now)
     memset(&it, 0, sizeof it);
     it.type = ITEM_TICK;
     it.ts_ns = now;
-    for (uint32_t i = 0; i < j->n; i++)
+    for (uint32_t i = 1; i < j->n; i++) /* theirs first: they work meanwhile */
         add_item(&j->sh[i], &it, "", NULL, 0);
+    lt_flowshard_tick(j->sh[0].sh, now);
+    complete_tick(&j->sh[0]);
 }
 
 /* ---- the shards' side ---- */
@@ -278,7 +289,7 @@ enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s)
             break;
         }
         lt_flowshard_begin(t->sh, f->name, f->device);
-        if (uv_thread_create(&t->th, shard_main, t) != 0) {
+        if (started > 0 && uv_thread_create(&t->th, shard_main, t) != 0) {
             lt_flowshard_free(t->sh);
             e = LT_E_NOMEM;
             break;
@@ -292,10 +303,15 @@ enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s)
     struct pkt_item fin;
     memset(&fin, 0, sizeof fin);
     fin.type = ITEM_FINISH;
-    for (uint32_t i = 0; i < started; i++)
+    for (uint32_t i = 1; i < started; i++)
         add_item(&j.sh[i], &fin, "", NULL, 0);
+    if (started > 0) {
+        lt_flowshard_finish(j.sh[0].sh);
+        complete_tick(&j.sh[0]);
+    }
     for (uint32_t i = 0; i < started; i++) {
-        uv_thread_join(&j.sh[i].th);
+        if (i > 0)
+            uv_thread_join(&j.sh[i].th);
         lt_stats_add(&s->res.st, lt_flowshard_stats(j.sh[i].sh));
         lt_flowshard_free(j.sh[i].sh);
     }
