@@ -6,7 +6,8 @@
  * (b64_decode/<impl>/...) and through OpenSSL (EVP_DecodeBlock, or the
  * EVP_DecodeUpdate stream for wrapped text); those rows end with their
  * best MB/s over the scalar row's of the same input (best: the run least
- * disturbed by other load, on a shared machine).
+ * disturbed by other load, on a shared machine; their runs alternate for
+ * the same reason).
  *
  *   bench_dec [--runs N]
  * Inputs are generated from fixed seeds. Each run repeats a case for at
@@ -32,6 +33,9 @@
 #include "bench_util.h"
 #include "tb_encode.h"
 
+/* The most cases timed together: one input through each implementation. */
+#define N_GROUP (LT_B64_N_IMPL + 1)
+
 struct bcase {
     const char *name;
     struct tb_buf in;
@@ -41,7 +45,8 @@ struct bcase {
     enum lt_b64_impl impl;
     /* one pass over in; returns items */
     size_t (*fn)(struct bcase *c);
-    /* > 0: also print best MB/s over case [vs - 1]'s (same input, scalar) */
+    /* > 0: timed with the other cases of the same vs, and printed with its
+       best MB/s over case [vs - 1]'s (same input, scalar) */
     size_t vs;
     double best_mbs;
 };
@@ -198,37 +203,59 @@ static void check_b64(struct bcase *c, const uint8_t *raw)
     }
 }
 
-static void bench(struct bcase *c, int runs, const struct bcase *base)
+/* Repetitions of one pass that take 50 ms or more (after a warm-up). */
+static size_t calibrate(struct bcase *c)
 {
-    double t[64];
-    size_t items = c->fn(c); /* warm-up */
+    c->fn(c);
     size_t reps = 1;
     for (;;) {
         double t0 = now();
         for (size_t k = 0; k < reps; k++)
             c->fn(c);
         if (now() - t0 >= 0.05)
-            break;
+            return reps;
         reps *= 2;
     }
-    for (int i = 0; i < runs; i++) {
-        double t0 = now();
-        for (size_t k = 0; k < reps; k++)
-            c->fn(c);
-        t[i] = now() - t0;
+}
+
+/* Seconds per pass over reps passes. */
+static double time_pass(struct bcase *c, size_t reps)
+{
+    double t0 = now();
+    for (size_t k = 0; k < reps; k++)
+        c->fn(c);
+    return (now() - t0) / (double)reps;
+}
+
+/*
+ * Time cases c[0..nc) run by run, alternating between them (a case's run
+ * i, then the next case's run i), so that load from elsewhere on a shared
+ * machine hits all of them alike, and print their rows. With vs, c[0] is
+ * the scalar case the others are compared with.
+ */
+static void bench(struct bcase *c, size_t nc, int runs, bool vs)
+{
+    double t[N_GROUP][64];
+    size_t reps[N_GROUP], items[N_GROUP];
+    for (size_t k = 0; k < nc; k++) {
+        items[k] = c[k].fn(&c[k]);
+        reps[k] = calibrate(&c[k]);
     }
-    /* MB/s over all reps: input_MB is one pass */
     for (int i = 0; i < runs; i++)
-        t[i] /= (double)reps;
-    const double mb = (double)c->in.len / 1e6;
-    qsort(t, (size_t)runs, sizeof *t, cmp_double);
-    c->best_mbs = mb / t[0];
-    if (!base) {
-        bench_report(c->name, mb, t, runs, (double)items);
-        return;
+        for (size_t k = 0; k < nc; k++)
+            t[k][i] = time_pass(&c[k], reps[k]);
+    for (size_t k = 0; k < nc; k++) {
+        const double mb = (double)c[k].in.len / 1e6;
+        qsort(t[k], (size_t)runs, sizeof t[k][0], cmp_double);
+        c[k].best_mbs = mb / t[k][0];
+        if (!vs) {
+            bench_report(c[k].name, mb, t[k], runs, (double)items[k]);
+            continue;
+        }
+        printf("%-34s %9.3f %11.1f %12.1f %12.0f %8.2fx\n", c[k].name, mb, c[k].best_mbs,
+               mb / t[k][runs / 2], (double)items[k] / t[k][runs / 2],
+               c[k].best_mbs / c[0].best_mbs);
     }
-    printf("%-34s %9.3f %11.1f %12.1f %12.0f %8.2fx\n", c->name, mb, c->best_mbs,
-           mb / t[runs / 2], (double)items / t[runs / 2], c->best_mbs / base->best_mbs);
 }
 
 
@@ -358,7 +385,14 @@ int main(int argc, char **argv)
         cs[i].dst = malloc(cs[i].dst_cap);
         if (cs[i].vs) /* the same bytes as the scalar code, or no row */
             check_b64(&cs[i], raw);
-        bench(&cs[i], runs, cs[i].vs ? &cs[cs[i].vs - 1] : NULL);
+    }
+    for (size_t i = 0, k; i < nc; i = k) {
+        /* a group: the cases compared with one scalar case, or one case */
+        for (k = i + 1; cs[i].vs && k < nc && cs[k].vs == cs[i].vs; k++)
+            ;
+        bench(&cs[i], k - i, runs, cs[i].vs != 0);
+    }
+    for (size_t i = 0; i < nc; i++) {
         free(cs[i].dst);
         tb_buf_release(&cs[i].in);
     }
