@@ -21,9 +21,10 @@
  * Scan: hs_scan() reports the end of each occurrence (no SOM: the start
  * is end - len); the callback checks the whole-token rule against the
  * caller's buffer and forwards. Vectorscan reports in end-offset order.
- * Digest hits come from a lazy token scanner (struct dscan): a class table
- * finds maximal runs of base64-alphabet bytes, and inside runs of 32+
- * bytes maximal runs of hex digits; a run of a digest length (or that
+ * Digest hits come from a lazy token scanner (struct dscan): byte-class
+ * searches (tokscan.h: scalar, or AVX2 bitmasks where the CPU has it) find
+ * maximal runs of 22+ base64-alphabet bytes, and inside runs of 32+ bytes
+ * maximal runs of hex digits; a run of a digest length (or that
  * length + 2 after "%XY", where a percent escape separates) is looked up.
  * It yields hits in end order, and each Vectorscan report first drains
  * the digest hits that end at or before it, so the merged stream stays in
