@@ -119,6 +119,12 @@ Test(tokscan, searches_agree_in_scan_order)
                          "end of run at %zu (iter %d)", i, iter);
             const size_t nh = lt__tok_find(&s, i, e, LT__TOK_HEX, false);
             cr_assert_eq(lt__tok_find(&v, i, e, LT__TOK_HEX, false), nh, "iter %d", iter);
+            /* the fused end-and-hex search says the same, both ways */
+            bool hex_s, hex_v;
+            cr_assert_eq(lt__tok_run_end(&s, i, &hex_s), e, "iter %d", iter);
+            cr_assert_eq(lt__tok_run_end(&v, i, &hex_v), e, "iter %d", iter);
+            cr_assert_eq(hex_s, nh == e, "iter %d run at %zu", iter, i);
+            cr_assert_eq(hex_v, nh == e, "iter %d run at %zu", iter, i);
             for (size_t k = i; k < e;) {
                 const size_t a = lt__tok_find(&s, k, e, LT__TOK_HEX, true);
                 cr_assert_eq(lt__tok_find(&v, k, e, LT__TOK_HEX, true), a, "iter %d", iter);

@@ -647,8 +647,12 @@ static void ds_token(struct dscan *d, size_t s, size_t e, uint8_t bound)
         ds_try(d, s, e, bound);
 }
 
-/* Refill the empty queue; false when p is exhausted. */
-static bool ds_refill(struct dscan *d)
+/* Refill the empty queue; false when p is exhausted. Compiled once per
+   token scan implementation (avx2 constant), so that each loop is as
+   tight as it would be alone. */
+#define TOK(f, ...) (avx2 ? lt__tok_##f##_avx2(__VA_ARGS__) : lt__tok_##f##_scalar(__VA_ARGS__))
+static inline __attribute__((always_inline)) bool ds_refill_with(struct dscan *d,
+                                                                 const bool avx2)
 {
     size_t n = d->n;
     struct lt__tok_scan *ts = &d->ts;
@@ -658,13 +662,12 @@ static bool ds_refill(struct dscan *d)
                the class), where it ends, and whether it is hex through
                and through (a hex digest alone: no hex runs to look for
                inside) */
-            const size_t i = lt__tok_find_run(ts, d->pos);
+            const size_t i = TOK(find_run, ts, d->pos);
             if (i == n) {
                 d->pos = n;
                 return false;
             }
-            const size_t e = lt__tok_find(ts, i + LT__TOK_MIN_RUN, n, LT__TOK_B64, false);
-            d->all_hex = lt__tok_find(ts, i, e, LT__TOK_HEX, false) == e;
+            const size_t e = TOK(run_end, ts, i, &d->all_hex);
             d->bs = d->hpos = i;
             d->be = e;
             d->in_run = true;
@@ -679,8 +682,8 @@ static bool ds_refill(struct dscan *d)
             i = e;
         }
         while (i < e && d->qn == 0) {
-            i = lt__tok_find(ts, i, e, LT__TOK_HEX, true);
-            const size_t j = lt__tok_find(ts, i, e, LT__TOK_HEX, false);
+            i = TOK(find, ts, i, e, LT__TOK_HEX, true);
+            const size_t j = TOK(find, ts, i, e, LT__TOK_HEX, false);
             if (j - i >= 32)
                 ds_token(d, i, j, LT_BOUND_HEX);
             i = j;
@@ -695,13 +698,18 @@ static bool ds_refill(struct dscan *d)
     return true;
 }
 
+#undef TOK
+
+static bool ds_refill_scalar(struct dscan *d) { return ds_refill_with(d, false); }
+static bool ds_refill_avx2(struct dscan *d) { return ds_refill_with(d, true); }
+
 /* Report every digest hit ending at or before end. */
 static void ds_drain(struct dscan *d, size_t end, lt_match_cb cb, void *ud)
 {
     if (!d->mt->dig)
         return;
     for (;;) {
-        if (d->qn == 0 && !ds_refill(d))
+        if (d->qn == 0 && !(d->ts.impl == LT_TOK_AVX2 ? ds_refill_avx2(d) : ds_refill_scalar(d)))
             return;
         const struct dhit *h = &d->q[d->qh];
         if (h->to > end)

@@ -99,6 +99,11 @@ static inline uint64_t lt__tok_starts22(uint64_t lo, uint64_t hi)
 }
 
 /*
+ * The searches, each in a scalar and an AVX2 version (on other
+ * architectures the AVX2 names run the scalar code) and a version that
+ * picks by t->impl. A caller may call the versions directly to get a loop
+ * compiled for one implementation (matcher.c does).
+ *
  * lt__tok_find_run() - the first s >= from such that p[s..s+22) are all of
  * class B64, or n when there is none. With p[from - 1] not of the class
  * (or from == 0), s starts a maximal run.
@@ -109,37 +114,49 @@ static inline uint64_t lt__tok_starts22(uint64_t lo, uint64_t hi)
  * 4, r8 of 8, r16 of 16, and r16 & r8 >> 14 of 22 (lt__tok_starts22), for
  * the 64 starts in the first block at once.
  */
-static inline size_t lt__tok_find_run(struct lt__tok_scan *t, size_t from)
+static inline size_t lt__tok_find_run_scalar(struct lt__tok_scan *t, size_t from)
 {
     const uint8_t *p = t->p;
     const size_t n = t->n;
-#if LT_X86
-    if (t->impl == LT_TOK_AVX2) {
-        for (size_t k = from; k < n && n - k >= LT__TOK_MIN_RUN;) {
-            lt__tok_seek(t, k, true);
-            if (t->starts_base != t->base) { /* once per window: runs share it */
-                t->starts = lt__tok_starts22(t->b64[0], t->b64[1]);
-                t->starts_base = t->base;
-            }
-            const uint64_t starts = t->starts & ~(uint64_t)0 << (k - t->base);
-            if (starts) /* bits past n are 0: the run fits */
-                return t->base + (size_t)__builtin_ctzll(starts);
-            k = t->base + 64;
-        }
-        return n;
-    }
-#endif
     size_t i = from;
     for (;;) {
         if (n - i < LT__TOK_MIN_RUN)
             return n;
-        size_t j = i + LT__TOK_MIN_RUN;
-        while (j > i && (lt__tok_class[p[j - 1]] & LT__TOK_B64))
-            j--;
-        if (j == i)
+        const uint8_t *const lo = p + i;
+        const uint8_t *q = lo + LT__TOK_MIN_RUN;
+        while (q > lo && (lt__tok_class[q[-1]] & LT__TOK_B64))
+            q--;
+        if (q == lo)
             return i;
-        i = j; /* p[j - 1] is not of the class: no run holds it */
+        i = (size_t)(q - p); /* q[-1] is not of the class: no run holds it */
     }
+}
+
+static inline size_t lt__tok_find_run_avx2(struct lt__tok_scan *t, size_t from)
+{
+#if LT_X86
+    const size_t n = t->n;
+    for (size_t k = from; k < n && n - k >= LT__TOK_MIN_RUN;) {
+        lt__tok_seek(t, k, true);
+        if (t->starts_base != t->base) { /* once per window: runs share it */
+            t->starts = lt__tok_starts22(t->b64[0], t->b64[1]);
+            t->starts_base = t->base;
+        }
+        const uint64_t starts = t->starts & ~(uint64_t)0 << (k - t->base);
+        if (starts) /* bits past n are 0: the run fits */
+            return t->base + (size_t)__builtin_ctzll(starts);
+        k = t->base + 64;
+    }
+    return n;
+#else
+    return lt__tok_find_run_scalar(t, from);
+#endif
+}
+
+static inline size_t lt__tok_find_run(struct lt__tok_scan *t, size_t from)
+{
+    return t->impl == LT_TOK_AVX2 ? lt__tok_find_run_avx2(t, from)
+                                  : lt__tok_find_run_scalar(t, from);
 }
 
 /*
@@ -147,31 +164,79 @@ static inline size_t lt__tok_find_run(struct lt__tok_scan *t, size_t from)
  * class cl, LT__TOK_HEX or LT__TOK_B64 (want), or is not (!want); to
  * when there is none.
  */
+static inline size_t lt__tok_find_scalar(struct lt__tok_scan *t, size_t from, size_t to,
+                                         uint8_t cl, bool want)
+{
+    const uint8_t *p = t->p;
+    size_t i = from;
+    while (i < to && ((lt__tok_class[p[i]] & cl) != 0) != want)
+        i++;
+    return i;
+}
+
+static inline size_t lt__tok_find_avx2(struct lt__tok_scan *t, size_t from, size_t to,
+                                       uint8_t cl, bool want)
+{
+#if LT_X86
+    for (size_t k = from; k < to;) {
+        const unsigned at = lt__tok_seek(t, k, false);
+        const size_t blk = t->base + at;
+        uint64_t m = cl == LT__TOK_HEX ? t->hex[at / 64] : t->b64[at / 64];
+        if (!want)
+            m = ~m;
+        m &= ~(uint64_t)0 << (k - blk);
+        if (m) {
+            const size_t i = blk + (size_t)__builtin_ctzll(m);
+            return i < to ? i : to;
+        }
+        k = blk + 64;
+    }
+    return to;
+#else
+    return lt__tok_find_scalar(t, from, to, cl, want);
+#endif
+}
+
 static inline size_t lt__tok_find(struct lt__tok_scan *t, size_t from, size_t to,
                                   uint8_t cl, bool want)
 {
-#if LT_X86
-    if (t->impl == LT_TOK_AVX2) {
-        for (size_t k = from; k < to;) {
-            const unsigned at = lt__tok_seek(t, k, false);
-            const size_t blk = t->base + at;
-            uint64_t m = cl == LT__TOK_HEX ? t->hex[at / 64] : t->b64[at / 64];
-            if (!want)
-                m = ~m;
-            m &= ~(uint64_t)0 << (k - blk);
-            if (m) {
-                const size_t i = blk + (size_t)__builtin_ctzll(m);
-                return i < to ? i : to;
-            }
-            k = blk + 64;
-        }
-        return to;
+    return t->impl == LT_TOK_AVX2 ? lt__tok_find_avx2(t, from, to, cl, want)
+                                  : lt__tok_find_scalar(t, from, to, cl, want);
+}
+
+/*
+ * lt__tok_run_end() - the end of the class-B64 run that starts at i (with
+ * p[i..i+22) of the class, as lt__tok_find_run() returned), and in
+ * *all_hex whether every byte of it is a hex digit. Scalar: one pass.
+ */
+static inline size_t lt__tok_run_end_scalar(struct lt__tok_scan *t, size_t i, bool *all_hex)
+{
+    const uint8_t *p = t->p;
+    const size_t n = t->n;
+    uint8_t all = LT__TOK_HEX;
+    for (size_t k = i; k < i + LT__TOK_MIN_RUN; k++)
+        all &= lt__tok_class[p[k]];
+    size_t e = i + LT__TOK_MIN_RUN;
+    uint8_t c;
+    while (e < n && ((c = lt__tok_class[p[e]]) & LT__TOK_B64)) {
+        all &= c;
+        e++;
     }
-#endif
-    size_t i = from;
-    while (i < to && ((lt__tok_class[t->p[i]] & cl) != 0) != want)
-        i++;
-    return i;
+    *all_hex = all != 0;
+    return e;
+}
+
+static inline size_t lt__tok_run_end_avx2(struct lt__tok_scan *t, size_t i, bool *all_hex)
+{
+    const size_t e = lt__tok_find_avx2(t, i + LT__TOK_MIN_RUN, t->n, LT__TOK_B64, false);
+    *all_hex = lt__tok_find_avx2(t, i, e, LT__TOK_HEX, false) == e;
+    return e;
+}
+
+static inline size_t lt__tok_run_end(struct lt__tok_scan *t, size_t i, bool *all_hex)
+{
+    return t->impl == LT_TOK_AVX2 ? lt__tok_run_end_avx2(t, i, all_hex)
+                                  : lt__tok_run_end_scalar(t, i, all_hex);
 }
 
 #endif
