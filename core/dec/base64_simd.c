@@ -93,47 +93,75 @@ static size_t skip_eol(const uint8_t *src, size_t i, size_t n)
     return i;
 }
 
+/* The SSSE3 tables and constants, in registers for the whole kernel. */
+struct ssse3_k {
+    __m128i nib, t_hi, t_lo, t_off, sym2, eight, pair, quad, order;
+};
+
+/* One SSSE3 step: the 12 decoded bytes of v in the low lanes of the
+   result; *bad nonzero in the lanes of non-symbols. */
+__attribute__((target("ssse3"), always_inline)) static inline __m128i
+step_ssse3(__m128i v, const struct ssse3_k *k, __m128i *bad)
+{
+    const __m128i hi = _mm_and_si128(_mm_srli_epi32(v, 4), k->nib);
+    *bad = _mm_and_si128(_mm_shuffle_epi8(k->t_lo, _mm_and_si128(v, k->nib)),
+                         _mm_shuffle_epi8(k->t_hi, hi));
+    const __m128i idx = _mm_or_si128(hi, _mm_and_si128(_mm_cmpeq_epi8(v, k->sym2), k->eight));
+    const __m128i val = _mm_add_epi8(v, _mm_shuffle_epi8(k->t_off, idx));
+    const __m128i w = _mm_madd_epi16(_mm_maddubs_epi16(val, k->pair), k->quad);
+    return _mm_shuffle_epi8(w, k->order);
+}
+
 __attribute__((target("ssse3"))) static size_t dec_ssse3(uint8_t *dst, size_t dst_cap,
                                                          const uint8_t *src, size_t n,
                                                          bool url, size_t *used)
 {
-    const __m128i nib = _mm_set1_epi8(0x0f);
-    const __m128i t_hi = _mm_loadu_si128((const __m128i *)hi_rows);
-    const __m128i t_lo = _mm_loadu_si128((const __m128i *)lo_bad[url]);
-    const __m128i t_off = _mm_loadu_si128((const __m128i *)offsets[url]);
-    const __m128i sym2 = _mm_set1_epi8(second[url]);
-    const __m128i eight = _mm_set1_epi8(8);
+    const struct ssse3_k k = {
+        .nib = _mm_set1_epi8(0x0f),
+        .t_hi = _mm_loadu_si128((const __m128i *)hi_rows),
+        .t_lo = _mm_loadu_si128((const __m128i *)lo_bad[url]),
+        .t_off = _mm_loadu_si128((const __m128i *)offsets[url]),
+        .sym2 = _mm_set1_epi8(second[url]),
+        .eight = _mm_set1_epi8(8),
+        .pair = _mm_set1_epi32(0x01400140),
+        .quad = _mm_set1_epi32(0x00011000),
+        .order = _mm_setr_epi8(PACK_LANE(0), PACK_LANE(1), PACK_LANE(2), PACK_LANE(3), -1,
+                               -1, -1, -1),
+    };
     const __m128i zero = _mm_setzero_si128();
-    const __m128i pair = _mm_set1_epi32(0x01400140);
-    const __m128i quad = _mm_set1_epi32(0x00011000);
-    const __m128i order = _mm_setr_epi8(PACK_LANE(0), PACK_LANE(1), PACK_LANE(2),
-                                        PACK_LANE(3), -1, -1, -1, -1);
     size_t i = 0, o = 0;
-    while (n - i >= 16 && dst_cap - o >= 12) {
-        const __m128i v = _mm_loadu_si128((const __m128i *)(src + i));
-        const __m128i hi = _mm_and_si128(_mm_srli_epi32(v, 4), nib);
-        const __m128i bad = _mm_and_si128(_mm_shuffle_epi8(t_lo, _mm_and_si128(v, nib)),
-                                          _mm_shuffle_epi8(t_hi, hi));
-        const __m128i idx =
-            _mm_or_si128(hi, _mm_and_si128(_mm_cmpeq_epi8(v, sym2), eight));
-        const __m128i val = _mm_add_epi8(v, _mm_shuffle_epi8(t_off, idx));
-        const __m128i w = _mm_madd_epi16(_mm_maddubs_epi16(val, pair), quad);
-        const __m128i out = _mm_shuffle_epi8(w, order);
-        const unsigned ok = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bad, zero));
-        if (ok == 0xffff) {
-            _mm_storel_epi64((__m128i *)(dst + o), out);
-            const uint32_t last = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(out, 8));
-            memcpy(dst + o + 8, &last, 4);
-            i += 16;
-            o += 12;
-            continue;
+    for (;;) {
+        /* Two blocks a step while both are plain: the first is stored
+           whole (16 bytes), the second exactly (12) over its last 4. */
+        while (n - i >= 32 && dst_cap - o >= 24) {
+            __m128i bad0, bad1;
+            const __m128i out0 =
+                step_ssse3(_mm_loadu_si128((const __m128i *)(src + i)), &k, &bad0);
+            const __m128i out1 =
+                step_ssse3(_mm_loadu_si128((const __m128i *)(src + i + 16)), &k, &bad1);
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(bad0, bad1), zero)) != 0xffff)
+                break;
+            _mm_storeu_si128((__m128i *)(dst + o), out0);
+            _mm_storel_epi64((__m128i *)(dst + o + 12), out1);
+            const uint32_t last = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(out1, 8));
+            memcpy(dst + o + 20, &last, 4);
+            i += 32;
+            o += 24;
         }
-        const size_t g = (size_t)__builtin_ctz(~ok) / 4;
+        /* One block: plain, or holding the first non-symbol. */
+        if (n - i < 16 || dst_cap - o < 12)
+            break;
+        __m128i bad;
+        const __m128i out = step_ssse3(_mm_loadu_si128((const __m128i *)(src + i)), &k, &bad);
+        const unsigned ok = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bad, zero));
+        const size_t g = ok == 0xffff ? 4 : (size_t)__builtin_ctz(~ok) / 4;
         uint8_t tmp[16];
         _mm_storeu_si128((__m128i *)tmp, out);
         put_prefix(dst + o, tmp, 3 * g);
         o += 3 * g;
         i += 4 * g;
+        if (g == 4)
+            continue;
         const size_t j = skip_eol(src, i, n); /* a line break: go on after it */
         if (j == i)
             break;
