@@ -171,53 +171,80 @@ __attribute__((target("ssse3"))) static size_t dec_ssse3(uint8_t *dst, size_t ds
     return o;
 }
 
+/* The AVX2 tables and constants. */
+struct avx2_k {
+    __m256i nib, t_hi, t_lo, t_off, sym2, eight, pair, quad, order, join;
+};
+
+/* One AVX2 step: the 24 decoded bytes of v in the low lanes of the
+   result; *bad nonzero in the lanes of non-symbols. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+step_avx2(__m256i v, const struct avx2_k *k, __m256i *bad)
+{
+    const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(v, 4), k->nib);
+    *bad = _mm256_and_si256(_mm256_shuffle_epi8(k->t_lo, _mm256_and_si256(v, k->nib)),
+                            _mm256_shuffle_epi8(k->t_hi, hi));
+    const __m256i idx =
+        _mm256_or_si256(hi, _mm256_and_si256(_mm256_cmpeq_epi8(v, k->sym2), k->eight));
+    const __m256i val = _mm256_add_epi8(v, _mm256_shuffle_epi8(k->t_off, idx));
+    const __m256i w = _mm256_madd_epi16(_mm256_maddubs_epi16(val, k->pair), k->quad);
+    return _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(w, k->order), k->join);
+}
+
 __attribute__((target("avx2"))) static size_t dec_avx2(uint8_t *dst, size_t dst_cap,
                                                        const uint8_t *src, size_t n,
                                                        bool url, size_t *used)
 {
-    const __m256i nib = _mm256_set1_epi8(0x0f);
-    const __m256i t_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)hi_rows));
-    const __m256i t_lo =
-        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)lo_bad[url]));
-    const __m256i t_off =
-        _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)offsets[url]));
-    const __m256i sym2 = _mm256_set1_epi8(second[url]);
-    const __m256i eight = _mm256_set1_epi8(8);
+    const struct avx2_k k = {
+        .nib = _mm256_set1_epi8(0x0f),
+        .t_hi = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)hi_rows)),
+        .t_lo = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)lo_bad[url])),
+        .t_off = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)offsets[url])),
+        .sym2 = _mm256_set1_epi8(second[url]),
+        .eight = _mm256_set1_epi8(8),
+        .pair = _mm256_set1_epi32(0x01400140),
+        .quad = _mm256_set1_epi32(0x00011000),
+        .order = _mm256_setr_epi8(PACK_LANE(0), PACK_LANE(1), PACK_LANE(2), PACK_LANE(3), -1,
+                                  -1, -1, -1, PACK_LANE(0), PACK_LANE(1), PACK_LANE(2),
+                                  PACK_LANE(3), -1, -1, -1, -1),
+        /* each 128-bit lane has 12 bytes: close the gap between them */
+        .join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7),
+    };
     const __m256i zero = _mm256_setzero_si256();
-    const __m256i pair = _mm256_set1_epi32(0x01400140);
-    const __m256i quad = _mm256_set1_epi32(0x00011000);
-    const __m256i order = _mm256_setr_epi8(PACK_LANE(0), PACK_LANE(1), PACK_LANE(2),
-                                           PACK_LANE(3), -1, -1, -1, -1, PACK_LANE(0),
-                                           PACK_LANE(1), PACK_LANE(2), PACK_LANE(3), -1,
-                                           -1, -1, -1);
-    /* each 128-bit lane has 12 bytes: close the gap between them */
-    const __m256i join = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
     size_t i = 0, o = 0;
-    while (n - i >= 32 && dst_cap - o >= 24) {
-        const __m256i v = _mm256_loadu_si256((const __m256i *)(src + i));
-        const __m256i hi = _mm256_and_si256(_mm256_srli_epi32(v, 4), nib);
-        const __m256i bad =
-            _mm256_and_si256(_mm256_shuffle_epi8(t_lo, _mm256_and_si256(v, nib)),
-                             _mm256_shuffle_epi8(t_hi, hi));
-        const __m256i idx =
-            _mm256_or_si256(hi, _mm256_and_si256(_mm256_cmpeq_epi8(v, sym2), eight));
-        const __m256i val = _mm256_add_epi8(v, _mm256_shuffle_epi8(t_off, idx));
-        const __m256i w = _mm256_madd_epi16(_mm256_maddubs_epi16(val, pair), quad);
-        const __m256i out = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(w, order), join);
-        if (_mm256_testz_si256(bad, bad)) {
-            _mm_storeu_si128((__m128i *)(dst + o), _mm256_castsi256_si128(out));
-            _mm_storel_epi64((__m128i *)(dst + o + 16), _mm256_extracti128_si256(out, 1));
-            i += 32;
-            o += 24;
-            continue;
+    for (;;) {
+        /* Two blocks a step while both are plain: the first is stored
+           whole (32 bytes), the second exactly (24) over its last 8. */
+        while (n - i >= 64 && dst_cap - o >= 48) {
+            __m256i bad0, bad1;
+            const __m256i out0 =
+                step_avx2(_mm256_loadu_si256((const __m256i *)(src + i)), &k, &bad0);
+            const __m256i out1 =
+                step_avx2(_mm256_loadu_si256((const __m256i *)(src + i + 32)), &k, &bad1);
+            const __m256i bad = _mm256_or_si256(bad0, bad1);
+            if (!_mm256_testz_si256(bad, bad))
+                break;
+            _mm256_storeu_si256((__m256i *)(dst + o), out0);
+            _mm_storeu_si128((__m128i *)(dst + o + 24), _mm256_castsi256_si128(out1));
+            _mm_storel_epi64((__m128i *)(dst + o + 40), _mm256_extracti128_si256(out1, 1));
+            i += 64;
+            o += 48;
         }
+        /* One block: plain, or holding the first non-symbol. */
+        if (n - i < 32 || dst_cap - o < 24)
+            break;
+        __m256i bad;
+        const __m256i out =
+            step_avx2(_mm256_loadu_si256((const __m256i *)(src + i)), &k, &bad);
         const uint32_t ok = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(bad, zero));
-        const size_t g = (size_t)__builtin_ctz(~ok) / 4;
+        const size_t g = ok == UINT32_MAX ? 8 : (size_t)__builtin_ctz(~ok) / 4;
         uint8_t tmp[32];
         _mm256_storeu_si256((__m256i *)tmp, out);
         put_prefix(dst + o, tmp, 3 * g);
         o += 3 * g;
         i += 4 * g;
+        if (g == 8)
+            continue;
         const size_t j = skip_eol(src, i, n); /* a line break: go on after it */
         if (j == i)
             break;
