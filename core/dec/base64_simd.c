@@ -11,12 +11,14 @@
  * stay with the scalar code, which is what defines the results. A step
  * loads a block, maps every byte to its 6-bit value and flags the bytes
  * that are not symbols, packs 4 values (24 bits) into 3 bytes, and stores
- * exactly 3/4 of the block: no byte of dst beyond the groups decoded is
- * touched, not even transiently. When a block holds a non-symbol, the
- * groups before it are stored; if the non-symbol starts a run of CR/LF at
- * that group boundary (wrapped text: 76 or 64 symbols a line, whole
- * groups), the run is skipped and the next block loads right after it,
- * else the kernel returns.
+ * 3/4 of the block: no byte of dst beyond the groups decoded is touched,
+ * not even transiently (SSSE3 and AVX2 decode two blocks a step and store
+ * the first one whole, under the second's exact store; AVX-512 has masked
+ * stores). When a block holds a non-symbol, the groups before it are
+ * stored; if the non-symbol starts a run of CR/LF at that group boundary
+ * (wrapped text: 76 or 64 symbols a line, whole groups), the run is
+ * skipped and the next block loads right after it, else the kernel
+ * returns.
  *
  * Mapping without AVX-512 (SSSE3, AVX2): pshufb looks up 16-entry tables,
  * so a byte is split into nibbles. Validity: every byte row (high nibble)
