@@ -2,6 +2,12 @@
 /*
  * bench_dec - single-thread throughput of the field decoders in core/dec:
  * base64, percent, hex, JSON walk, form pair iteration, multipart.
+ * Base64 also runs with each implementation this CPU supports forced
+ * (b64_decode/<impl>/...) and through OpenSSL (EVP_DecodeBlock, or the
+ * EVP_DecodeUpdate stream for wrapped text); those rows end with their
+ * best MB/s over the scalar row's of the same input (best: the run least
+ * disturbed by other load, on a shared machine; their runs alternate for
+ * the same reason).
  *
  *   bench_dec [--runs N]
  * Inputs are generated from fixed seeds. Each run repeats a case for at
@@ -10,12 +16,14 @@
  * scalars (JSON), pairs (form) or parts (multipart).
  */
 #include <getopt.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/dec/base64.h"
+#include "core/dec/base64_int.h"
 #include "core/dec/form.h"
 #include "core/dec/hex.h"
 #include "core/dec/json.h"
@@ -25,7 +33,8 @@
 #include "bench_util.h"
 #include "tb_encode.h"
 
-
+/* The most cases timed together: one input through each implementation. */
+#define N_GROUP (LT_B64_N_IMPL + 1)
 
 struct bcase {
     const char *name;
@@ -33,8 +42,13 @@ struct bcase {
     uint8_t *dst;
     size_t dst_cap;
     bool url;
+    enum lt_b64_impl impl;
     /* one pass over in; returns items */
     size_t (*fn)(struct bcase *c);
+    /* > 0: timed with the other cases of the same vs, and printed with its
+       best MB/s over case [vs - 1]'s (same input, scalar) */
+    size_t vs;
+    double best_mbs;
 };
 
 static volatile size_t sink;
@@ -45,6 +59,39 @@ static size_t run_b64(struct bcase *c)
     if (lt_b64_decode(c->dst, c->dst_cap, c->in.p, c->in.len, c->url, &w) != LT_OK)
         abort();
     return w;
+}
+
+static size_t run_b64_impl(struct bcase *c)
+{
+    size_t w;
+    if (lt__b64_decode_with(c->impl, c->dst, c->dst_cap, c->in.p, c->in.len, c->url, &w) !=
+        LT_OK)
+        abort();
+    return w;
+}
+
+/* OpenSSL's one-shot decoder: no line breaks, padding output as zeros */
+static size_t run_b64_openssl(struct bcase *c)
+{
+    const int r = EVP_DecodeBlock(c->dst, c->in.p, (int)c->in.len);
+    if (r < 0)
+        abort();
+    return (size_t)r;
+}
+
+/* OpenSSL's streaming decoder, which skips line breaks */
+static size_t run_b64_openssl_stream(struct bcase *c)
+{
+    EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+    int n = 0, m = 0;
+    if (!ctx)
+        abort();
+    EVP_DecodeInit(ctx);
+    if (EVP_DecodeUpdate(ctx, c->dst, &n, c->in.p, (int)c->in.len) < 0 ||
+        EVP_DecodeFinal(ctx, c->dst + n, &m) != 1)
+        abort();
+    EVP_ENCODE_CTX_free(ctx);
+    return (size_t)(n + m);
 }
 
 static size_t run_b64_plausible(struct bcase *c)
@@ -143,29 +190,72 @@ static void make_json(struct tb_rng *r, size_t target, struct tb_buf *b)
 }
 
 
-static void bench(struct bcase *c, int runs)
+/* The decoded bytes of a b64 row are the raw bytes it was made from. */
+static void check_b64(struct bcase *c, const uint8_t *raw)
 {
-    double t[64];
-    size_t items = c->fn(c); /* warm-up */
+    const size_t n = c->fn(c);
+    const size_t raw_len = c->in.len / 78 * 57 + (c->in.len % 78) / 4 * 3; /* crlf76 */
+    const size_t want = memchr(c->in.p, '\n', c->in.len) ? raw_len : c->in.len / 4 * 3;
+    if (n != want || memcmp(c->dst, raw, n) != 0) {
+        fprintf(stderr, "bench_dec: %s decodes wrong (%zu bytes, want %zu)\n", c->name, n,
+                want);
+        exit(1);
+    }
+}
+
+/* Repetitions of one pass that take 50 ms or more (after a warm-up). */
+static size_t calibrate(struct bcase *c)
+{
+    c->fn(c);
     size_t reps = 1;
     for (;;) {
         double t0 = now();
         for (size_t k = 0; k < reps; k++)
             c->fn(c);
         if (now() - t0 >= 0.05)
-            break;
+            return reps;
         reps *= 2;
     }
-    for (int i = 0; i < runs; i++) {
-        double t0 = now();
-        for (size_t k = 0; k < reps; k++)
-            c->fn(c);
-        t[i] = now() - t0;
+}
+
+/* Seconds per pass over reps passes. */
+static double time_pass(struct bcase *c, size_t reps)
+{
+    double t0 = now();
+    for (size_t k = 0; k < reps; k++)
+        c->fn(c);
+    return (now() - t0) / (double)reps;
+}
+
+/*
+ * Time cases c[0..nc) run by run, alternating between them (a case's run
+ * i, then the next case's run i), so that load from elsewhere on a shared
+ * machine hits all of them alike, and print their rows. With vs, c[0] is
+ * the scalar case the others are compared with.
+ */
+static void bench(struct bcase *c, size_t nc, int runs, bool vs)
+{
+    double t[N_GROUP][64];
+    size_t reps[N_GROUP], items[N_GROUP];
+    for (size_t k = 0; k < nc; k++) {
+        items[k] = c[k].fn(&c[k]);
+        reps[k] = calibrate(&c[k]);
     }
-    /* MB/s over all reps: input_MB is one pass */
     for (int i = 0; i < runs; i++)
-        t[i] /= (double)reps;
-    bench_report(c->name, (double)c->in.len / 1e6, t, runs, (double)items);
+        for (size_t k = 0; k < nc; k++)
+            t[k][i] = time_pass(&c[k], reps[k]);
+    for (size_t k = 0; k < nc; k++) {
+        const double mb = (double)c[k].in.len / 1e6;
+        qsort(t[k], (size_t)runs, sizeof t[k][0], cmp_double);
+        c[k].best_mbs = mb / t[k][0];
+        if (!vs) {
+            bench_report(c[k].name, mb, t[k], runs, (double)items[k]);
+            continue;
+        }
+        printf("%-34s %9.3f %11.1f %12.1f %12.0f %8.2fx\n", c[k].name, mb, c[k].best_mbs,
+               mb / t[k][runs / 2], (double)items[k] / t[k][runs / 2],
+               c[k].best_mbs / c[0].best_mbs);
+    }
 }
 
 
@@ -183,7 +273,7 @@ int main(int argc, char **argv)
     if (runs > 64)
         runs = 64;
     struct tb_rng r = tb_rng_seed(0xbe4c);
-    enum { N_CASES = 12 };
+    enum { N_CASES = 40 };
     struct bcase cs[N_CASES];
     memset(cs, 0, sizeof cs);
     size_t nc = 0;
@@ -199,6 +289,37 @@ int main(int argc, char **argv)
     cs[nc].name = "b64_decode/1MiB_crlf76";
     tb_b64(&cs[nc].in, raw, 3 << 18, false, 76, "\r\n");
     cs[nc++].fn = run_b64;
+    /* each implementation forced, then OpenSSL, on one input: rows
+       compared with that input's scalar row */
+    static const struct {
+        const char *tag;
+        size_t raw_len, wrap;
+        bool url;
+    } b64_in[] = { { "4KiB", 3072, 0, false },
+                   { "1MiB", 3 << 18, 0, false },
+                   { "1MiB_url", 3 << 18, 0, true },
+                   { "1MiB_crlf76", 3 << 18, 76, false } };
+    static char names[N_CASES][48];
+    for (size_t k = 0; k < sizeof b64_in / sizeof b64_in[0]; k++) {
+        const size_t base = nc;
+        for (enum lt_b64_impl m = 0; m <= LT_B64_N_IMPL; m++) {
+            if (m < LT_B64_N_IMPL && !lt__b64_impl_supported(m))
+                continue;
+            if (m == LT_B64_N_IMPL && b64_in[k].url)
+                continue; /* OpenSSL has no URL-safe alphabet */
+            snprintf(names[nc], sizeof names[nc], "b64_decode/%s/%s",
+                     m < LT_B64_N_IMPL ? lt__b64_impl_name(m) : "openssl", b64_in[k].tag);
+            cs[nc].name = names[nc];
+            tb_b64(&cs[nc].in, raw, b64_in[k].raw_len, b64_in[k].url, b64_in[k].wrap, "\r\n");
+            cs[nc].url = b64_in[k].url;
+            cs[nc].impl = m;
+            cs[nc].fn = m < LT_B64_N_IMPL ? run_b64_impl
+                        : b64_in[k].wrap  ? run_b64_openssl_stream
+                                          : run_b64_openssl;
+            cs[nc++].vs = base + 1;
+        }
+    }
+
     cs[nc].name = "b64_plausible/1MiB";
     tb_b64(&cs[nc].in, raw, 3 << 18, false, 0, "\r\n");
     cs[nc++].fn = run_b64_plausible;
@@ -254,13 +375,24 @@ int main(int argc, char **argv)
     tb_buf_puts(&cs[nc].in, "------WebKitFormBoundaryx7MA4YWxkTrZu0gW--\r\n");
     cs[nc++].fn = run_multipart;
 
-    char extra[64];
-    snprintf(extra, sizeof extra, "1 thread, %d runs", runs);
+    char extra[128];
+    snprintf(extra, sizeof extra,
+             "1 thread, %d runs, b64_decode/<impl>/ rows end with best MB/s / scalar's",
+             runs);
     bench_header("bench_dec", extra);
     for (size_t i = 0; i < nc; i++) {
         cs[i].dst_cap = cs[i].in.len + 64;
         cs[i].dst = malloc(cs[i].dst_cap);
-        bench(&cs[i], runs);
+        if (cs[i].vs) /* the same bytes as the scalar code, or no row */
+            check_b64(&cs[i], raw);
+    }
+    for (size_t i = 0, k; i < nc; i = k) {
+        /* a group: the cases compared with one scalar case, or one case */
+        for (k = i + 1; cs[i].vs && k < nc && cs[k].vs == cs[i].vs; k++)
+            ;
+        bench(&cs[i], k - i, runs, cs[i].vs != 0);
+    }
+    for (size_t i = 0; i < nc; i++) {
         free(cs[i].dst);
         tb_buf_release(&cs[i].in);
     }

@@ -9,6 +9,9 @@
  * The payload is the same for every manifest; about one request in ten
  * carries an identifier of device 0 (some variant or hash), so matches are
  * found and reported. MB/s = 10^6 payload bytes per second, one thread.
+ * Rows .../tok_<impl> force the byte searches of the digest token scan to
+ * one implementation (tokscan.h); the plain row is what lt_matcher_scan()
+ * picks.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -19,6 +22,7 @@
 
 #include "core/conf/manifest.h"
 #include "core/match/matcher.h"
+#include "core/match/matcher_int.h"
 #include "tb_buf.h"
 #include "bench_util.h"
 
@@ -128,6 +132,8 @@ static void payload(struct tb_buf *b, size_t target)
     }
 }
 
+static const char *const tok_name[LT_TOK_N_IMPL] = { "scalar", "avx2" };
+
 static uint64_t n_matches;
 static void on_match(void *ud, uint32_t id, size_t from, size_t to)
 {
@@ -192,19 +198,47 @@ int main(int argc, char **argv)
         }
         double t_build = now() - t0, rss1 = rss_mb();
         struct lt_match_scratch *s = lt_match_scratch_new(mt);
-        double t[64];
-        lt_matcher_scan(mt, s, pl.p, pl.len, on_match, NULL); /* warm-up */
-        for (int i = 0; i < runs; i++) {
-            n_matches = 0;
-            double t1 = now();
-            lt_matcher_scan(mt, s, pl.p, pl.len, on_match, NULL);
-            t[i] = now() - t1;
+        /* variant 0: lt_matcher_scan(); then each token scan impl forced.
+           Runs alternate between variants, so load from elsewhere hits
+           them alike. */
+        enum { N_VAR = 1 + LT_TOK_N_IMPL };
+        double t[N_VAR][64];
+        uint64_t found[N_VAR];
+        for (int i = -1; i < runs; i++) { /* run -1: warm-up */
+            for (int v = 0; v < N_VAR; v++) {
+                const enum lt_tok_impl im = (enum lt_tok_impl)(v - 1);
+                if (v > 0 && !lt__tok_impl_supported(im))
+                    continue;
+                n_matches = 0;
+                double t1 = now();
+                if (v == 0)
+                    lt_matcher_scan(mt, s, pl.p, pl.len, on_match, NULL);
+                else
+                    lt__matcher_scan_impl(mt, s, pl.p, pl.len, (size_t)1 << 30, im,
+                                          on_match, NULL);
+                if (i >= 0)
+                    t[v][i] = now() - t1;
+                found[v] = n_matches;
+                if (found[v] != found[0]) {
+                    fprintf(stderr, "%u devices: %llu matches with tok_%s, %llu without\n",
+                            n_dev, (unsigned long long)found[v], tok_name[v - 1],
+                            (unsigned long long)found[0]);
+                    return 1;
+                }
+            }
         }
-        qsort(t, (size_t)runs, sizeof *t, cmp_double);
-        char name[64];
-        snprintf(name, sizeof name, "match/scan/%udev", n_dev);
-        printf("%-28s %9.1f %11.1f %12.1f %12.0f\n", name, mb, mb / t[0], mb / t[runs / 2],
-               (double)n_matches / t[runs / 2]);
+        for (int v = 0; v < N_VAR; v++) {
+            if (v > 0 && !lt__tok_impl_supported((enum lt_tok_impl)(v - 1)))
+                continue;
+            qsort(t[v], (size_t)runs, sizeof t[v][0], cmp_double);
+            char name[64];
+            if (v == 0)
+                snprintf(name, sizeof name, "match/scan/%udev", n_dev);
+            else
+                snprintf(name, sizeof name, "match/scan/%udev/tok_%s", n_dev, tok_name[v - 1]);
+            printf("%-28s %9.1f %11.1f %12.1f %12.0f\n", name, mb, mb / t[v][0],
+                   mb / t[v][runs / 2], (double)found[v] / t[v][runs / 2]);
+        }
         fflush(stdout);
         nl += (size_t)snprintf(notes + nl, sizeof notes - nl,
                                "# %u dev: build %.2f s, %u literals, %u patterns, %u too short, "

@@ -10,7 +10,9 @@
  * break, padding, a bad byte, the tail, or a dst with less than 3 bytes
  * left) falls to a slow path that assembles one group symbol by symbol
  * and then returns to the fast loop, so CR/LF-wrapped input costs one slow
- * group per line.
+ * group per line. Vector kernels (base64_simd.c) take the place of the
+ * fast loop where the CPU has them, for runs of plain groups and the line
+ * breaks between them.
  *
  * Lenient on purpose: the unused low bits of a final partial group need
  * not be zero (RFC 4648 §3.5 lets decoders reject those; real encoders
@@ -19,6 +21,8 @@
 #include "base64.h"
 
 #include <string.h>
+
+#include "base64_int.h"
 
 /* Table values with the top bit set are not symbols. */
 #define B64_BAD 0xff
@@ -48,8 +52,7 @@
     { B64_R64(0, a, z), B64_R64(64, a, z), B64_R64(128, a, z),                \
       B64_R64(192, a, z) }
 
-static const uint8_t tab_std[256] = B64_TABLE('+', '/');
-static const uint8_t tab_url[256] = B64_TABLE('-', '_');
+const uint8_t lt__b64_tab[2][256] = { B64_TABLE('+', '/'), B64_TABLE('-', '_') };
 
 /*
  * The plausibility gate's byte table: one-hot class bits (a base64 string
@@ -179,12 +182,34 @@ static bool put_group(uint8_t *dst, size_t cap, size_t *o, uint32_t v,
     return true;
 }
 
-enum lt_err lt_b64_decode(uint8_t *dst, size_t dst_cap, const uint8_t *src,
-                          size_t n, bool url, size_t *written)
+/* Every kernel wants 16 input bytes and 12 bytes of room, at least: below
+   that, skip the call. */
+#define KERNEL_MIN_IN 16
+#define KERNEL_MIN_OUT 12
+
+/*
+ * The decoder proper, with an optional vector kernel (base64_simd.c). The
+ * kernel runs at the top of the loop, where the scalar code stands at a
+ * group boundary with only whole plain groups and line breaks behind it:
+ * it decodes plain groups, and skips line breaks between groups, as far as
+ * it cheaply can. The scalar fast loop takes the rest of a short tail, the
+ * slow path a group holding a line break, padding or an error. Both kinds
+ * of code treat plain groups and line breaks between groups alike (a line
+ * break at a group boundary is skipped by the slow path with nothing
+ * assembled yet), so results, *written and every byte of dst are the same
+ * with or without a kernel.
+ */
+static enum lt_err decode(lt__b64_kernel kern, uint8_t *dst, size_t dst_cap,
+                          const uint8_t *src, size_t n, bool url, size_t *written)
 {
-    const uint8_t *t = url ? tab_url : tab_std;
+    const uint8_t *t = lt__b64_tab[url];
     size_t i = 0, o = 0;
     for (;;) {
+        if (kern && n - i >= KERNEL_MIN_IN && dst_cap - o >= KERNEL_MIN_OUT) {
+            size_t used;
+            o += kern(dst + o, dst_cap - o, src + i, n - i, url, &used);
+            i += used;
+        }
         while (n - i >= 4 && dst_cap - o >= 3) {
             const uint32_t a = t[src[i]], b = t[src[i + 1]], c = t[src[i + 2]],
                            d = t[src[i + 3]];
@@ -246,4 +271,40 @@ malformed:
 limit:
     *written = o;
     return LT_E_LIMIT;
+}
+
+const char *lt__b64_impl_name(enum lt_b64_impl impl)
+{
+    static const char *const names[LT_B64_N_IMPL] = { "scalar", "ssse3", "avx2",
+                                                      "avx512vbmi" };
+    return (unsigned)impl < LT_B64_N_IMPL ? names[impl] : "?";
+}
+
+bool lt__b64_impl_supported(enum lt_b64_impl impl)
+{
+    return impl == LT_B64_SCALAR || lt__b64_kernel_get(impl) != NULL;
+}
+
+enum lt_b64_impl lt__b64_impl_best(void)
+{
+    for (enum lt_b64_impl k = LT_B64_N_IMPL - 1; k > LT_B64_SCALAR; k--)
+        if (lt__b64_kernel_get(k))
+            return k;
+    return LT_B64_SCALAR;
+}
+
+enum lt_err lt__b64_decode_with(enum lt_b64_impl impl, uint8_t *dst, size_t dst_cap,
+                                const uint8_t *src, size_t n, bool url,
+                                size_t *written)
+{
+    return decode(lt__b64_kernel_get(impl), dst, dst_cap, src, n, url, written);
+}
+
+enum lt_err lt_b64_decode(uint8_t *dst, size_t dst_cap, const uint8_t *src,
+                          size_t n, bool url, size_t *written)
+{
+    lt__b64_kernel kern = NULL;
+    if (n >= KERNEL_MIN_IN)
+        kern = lt__b64_kernel_get(lt__b64_impl_best());
+    return decode(kern, dst, dst_cap, src, n, url, written);
 }

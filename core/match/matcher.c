@@ -21,9 +21,10 @@
  * Scan: hs_scan() reports the end of each occurrence (no SOM: the start
  * is end - len); the callback checks the whole-token rule against the
  * caller's buffer and forwards. Vectorscan reports in end-offset order.
- * Digest hits come from a lazy token scanner (struct dscan): a class table
- * finds maximal runs of base64-alphabet bytes, and inside runs of 32+
- * bytes maximal runs of hex digits; a run of a digest length (or that
+ * Digest hits come from a lazy token scanner (struct dscan): byte-class
+ * searches (tokscan.h: scalar, or AVX2 bitmasks where the CPU has it) find
+ * maximal runs of 22+ base64-alphabet bytes, and inside runs of 32+ bytes
+ * maximal runs of hex digits; a run of a digest length (or that
  * length + 2 after "%XY", where a percent escape separates) is looked up.
  * It yields hits in end order, and each Vectorscan report first drains
  * the digest hits that end at or before it, so the merged stream stays in
@@ -36,6 +37,7 @@
 #include "../base/alloc.h"
 #include "../base/hash.h"
 #include "matcher_int.h"
+#include "tokscan.h"
 
 /* ---- arena -------------------------------------------------------------- */
 
@@ -323,17 +325,6 @@ static enum lt_err group_patterns(struct builder *b)
     return LT_OK;
 }
 
-/* Byte classes of the digest token scan: bit 1 hex digit, bit 2 base64
-   alphabet [A-Za-z0-9+/_-] (LT_BOUND_B64's class). */
-#define CL_HEX 1
-#define CL_B64 2
-static const uint8_t dclass[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,
-    0, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 2,
-    0, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
-};
-
 static bool hex_len(size_t n) { return n == 32 || n == 40 || n == 64 || n == 128; }
 static bool b64_len(size_t n) { return n == 22 || n == 27 || n == 43 || n == 86; }
 
@@ -342,13 +333,13 @@ static bool is_digest(const struct lt_literal *l)
 {
     uint8_t cl;
     if (l->bound == LT_BOUND_HEX && hex_len(l->len))
-        cl = CL_HEX;
+        cl = LT__TOK_HEX;
     else if (l->bound == LT_BOUND_B64 && b64_len(l->len))
-        cl = CL_B64;
+        cl = LT__TOK_B64;
     else
         return false;
     for (uint32_t i = 0; i < l->len; i++)
-        if (!(dclass[l->text[i]] & cl))
+        if (!(lt__tok_class[l->text[i]] & cl))
             return false;
     return true;
 }
@@ -626,6 +617,7 @@ struct dscan {
     size_t hpos;   /* where to look for its next hex run */
     bool in_run;
     bool all_hex;  /* the current run is all hex digits */
+    struct lt__tok_scan ts; /* the byte-class searches over p[0..n) */
     unsigned qh, qn;
     struct dhit q[2]; /* ring: hits of one token, same end */
 };
@@ -648,53 +640,37 @@ static void ds_try(struct dscan *d, size_t from, size_t to, uint8_t bound)
 static void ds_token(struct dscan *d, size_t s, size_t e, uint8_t bound)
 {
     bool (*ok_len)(size_t) = bound == LT_BOUND_HEX ? hex_len : b64_len;
-    if (s > 0 && d->p[s - 1] == '%' && e - s >= 2 && (dclass[d->p[s]] & CL_HEX) &&
-        (dclass[d->p[s + 1]] & CL_HEX) && ok_len(e - s - 2))
+    if (s > 0 && d->p[s - 1] == '%' && e - s >= 2 && (lt__tok_class[d->p[s]] & LT__TOK_HEX) &&
+        (lt__tok_class[d->p[s + 1]] & LT__TOK_HEX) && ok_len(e - s - 2))
         ds_try(d, s + 2, e, bound);
     if (ok_len(e - s))
         ds_try(d, s, e, bound);
 }
 
-/* Refill the empty queue; false when p is exhausted. */
-static bool ds_refill(struct dscan *d)
+/* Refill the empty queue; false when p is exhausted. Compiled once per
+   token scan implementation (avx2 constant), so that each loop is as
+   tight as it would be alone. */
+#define TOK(f, ...) (avx2 ? lt__tok_##f##_avx2(__VA_ARGS__) : lt__tok_##f##_scalar(__VA_ARGS__))
+static inline __attribute__((always_inline)) bool ds_refill_with(struct dscan *d,
+                                                                 const bool avx2)
 {
-    const uint8_t *p = d->p;
     size_t n = d->n;
+    struct lt__tok_scan *ts = &d->ts;
     while (d->qn == 0) {
         if (!d->in_run) {
-            /* the next base64 run of 22+ bytes: p[i - 1] is never of the
-               class; look at its 22nd byte first and back from there, so
-               text of short words is crossed in strides, not byte by byte */
-            size_t i = d->pos;
-            for (;;) {
-                if (n - i < 22) {
-                    d->pos = n;
-                    return false;
-                }
-                size_t j = i + 22;
-                while (j > i && (dclass[p[j - 1]] & CL_B64))
-                    j--;
-                if (j > i) { /* p[j - 1] ends no run: start after it */
-                    i = j;
-                    continue;
-                }
-                /* and whether it is hex through and through (a hex
-                   digest alone: no hex runs to look for inside) */
-                uint8_t all = CL_HEX;
-                for (size_t k = i; k < i + 22; k++)
-                    all &= dclass[p[k]];
-                size_t e = i + 22;
-                uint8_t c;
-                while (e < n && ((c = dclass[p[e]]) & CL_B64)) {
-                    all &= c;
-                    e++;
-                }
-                d->all_hex = all != 0;
-                d->bs = d->hpos = i;
-                d->be = e;
-                d->in_run = true;
-                break;
+            /* the next base64 run of 22+ bytes (p[pos - 1] is never of
+               the class), where it ends, and whether it is hex through
+               and through (a hex digest alone: no hex runs to look for
+               inside) */
+            const size_t i = TOK(find_run, ts, d->pos);
+            if (i == n) {
+                d->pos = n;
+                return false;
             }
+            const size_t e = TOK(run_end, ts, i, &d->all_hex);
+            d->bs = d->hpos = i;
+            d->be = e;
+            d->in_run = true;
         }
         /* hex runs inside the base64 run end at or before it; its own
            hit (at its end) comes after theirs */
@@ -706,11 +682,8 @@ static bool ds_refill(struct dscan *d)
             i = e;
         }
         while (i < e && d->qn == 0) {
-            while (i < e && !(dclass[p[i]] & CL_HEX))
-                i++;
-            size_t j = i;
-            while (j < e && (dclass[p[j]] & CL_HEX))
-                j++;
+            i = TOK(find, ts, i, e, LT__TOK_HEX, true);
+            const size_t j = TOK(find, ts, i, e, LT__TOK_HEX, false);
             if (j - i >= 32)
                 ds_token(d, i, j, LT_BOUND_HEX);
             i = j;
@@ -725,13 +698,18 @@ static bool ds_refill(struct dscan *d)
     return true;
 }
 
+#undef TOK
+
+static bool ds_refill_scalar(struct dscan *d) { return ds_refill_with(d, false); }
+static bool ds_refill_avx2(struct dscan *d) { return ds_refill_with(d, true); }
+
 /* Report every digest hit ending at or before end. */
 static void ds_drain(struct dscan *d, size_t end, lt_match_cb cb, void *ud)
 {
     if (!d->mt->dig)
         return;
     for (;;) {
-        if (d->qn == 0 && !ds_refill(d))
+        if (d->qn == 0 && !(d->ts.impl == LT_TOK_AVX2 ? ds_refill_avx2(d) : ds_refill_scalar(d)))
             return;
         const struct dhit *h = &d->q[d->qh];
         if (h->to > end)
@@ -770,15 +748,16 @@ static int on_hs_match(unsigned id, unsigned long long from, unsigned long long 
     return 0;
 }
 
-enum lt_err lt__matcher_scan_window(const struct lt_matcher *mt, struct lt_match_scratch *s,
-                                    const uint8_t *p, size_t n, size_t win, lt_match_cb cb,
-                                    void *ud)
+enum lt_err lt__matcher_scan_impl(const struct lt_matcher *mt, struct lt_match_scratch *s,
+                                  const uint8_t *p, size_t n, size_t win,
+                                  enum lt_tok_impl impl, lt_match_cb cb, void *ud)
 {
     if ((!mt->db && !mt->dig) || n == 0)
         return LT_OK;
     if (!s || (mt->db && !s->hs))
         return LT_E_MALFORMED;
     struct dscan ds = { .mt = mt, .p = p, .n = n };
+    lt__tok_init(&ds.ts, impl, p, n);
     if (!mt->db) {
         ds_drain(&ds, n, cb, ud);
         return LT_OK;
@@ -803,6 +782,13 @@ enum lt_err lt__matcher_scan_window(const struct lt_matcher *mt, struct lt_match
         c.min_end = c.base + len;
         c.base = c.min_end - (mt->max_len - 1);
     }
+}
+
+enum lt_err lt__matcher_scan_window(const struct lt_matcher *mt, struct lt_match_scratch *s,
+                                    const uint8_t *p, size_t n, size_t win, lt_match_cb cb,
+                                    void *ud)
+{
+    return lt__matcher_scan_impl(mt, s, p, n, win, lt__tok_impl_best(), cb, ud);
 }
 
 enum lt_err lt_matcher_scan(const struct lt_matcher *mt, struct lt_match_scratch *s,

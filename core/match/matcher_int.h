@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "matcher.h"
+#include "tokscan.h"
 
 /* Literals shorter than this are left out (matcher.h). */
 #define LT__MATCH_MIN_LEN 4
@@ -77,5 +78,13 @@ enum lt_err lt__matcher_scan_window(const struct lt_matcher *mt,
                                     struct lt_match_scratch *s,
                                     const uint8_t *p, size_t n, size_t win,
                                     lt_match_cb cb, void *ud);
+
+/* lt__matcher_scan_window() with the digest token scan's byte searches
+   done by impl (tokscan.h; unsupported: scalar). Same hits for every impl. */
+enum lt_err lt__matcher_scan_impl(const struct lt_matcher *mt,
+                                  struct lt_match_scratch *s,
+                                  const uint8_t *p, size_t n, size_t win,
+                                  enum lt_tok_impl impl, lt_match_cb cb,
+                                  void *ud);
 
 #endif
