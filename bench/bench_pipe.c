@@ -83,7 +83,7 @@ int main(int argc, char **argv)
     }
 
     struct lt_limits lim = lt_limits_default();
-    struct lt_pipe_hooks hooks = { NULL, NULL, NULL, NULL, NULL };
+    struct lt_pipe_hooks hooks = { NULL, NULL, NULL, NULL, NULL, NULL, NULL };
     struct lt_pipe_cfg cfg = { &lim, { NULL, NULL, NULL, NULL }, NULL,
                                LT_VALUES_PLAIN, false };
     struct lt_pipe *p = lt_pipe_new(&cfg, &hooks);

@@ -95,8 +95,24 @@ static void pw_flow(void *ud, const struct lt_flow_summary *fs)
         lt_chunk_flow(c, 0, fs);
 }
 
+static void pw_frame(void *ud, const char *device, const uint8_t *data, size_t len)
+{
+    struct lt_chunk *c = pw_chunk(ud);
+    if (c && lt_chunk_zframe(c, device, data, len) != LT_OK)
+        ((struct piece_writer *)ud)->err = LT_E_NOMEM;
+}
+
+static void pw_count(void *ud, const char *device, const char *app,
+                     const char *kind, uint64_t n)
+{
+    struct lt_chunk *c = pw_chunk(ud);
+    if (c && lt_chunk_count(c, device, app, kind, n) != LT_OK)
+        ((struct piece_writer *)ud)->err = LT_E_NOMEM;
+}
+
 const struct lt_pipe_hooks pw_hooks_template = { NULL, pw_request, pw_warn,
-                                                 pw_leak, pw_flow };
+                                                 pw_leak, pw_flow, pw_frame,
+                                                 pw_count };
 
 /* ---- workers ---- */
 
@@ -106,6 +122,9 @@ struct worker {
     uv_thread_t th;
     struct lt_pipe *pipe;
     struct piece_writer w;
+    struct piece_writer wr;        /* split: the reader's warnings (the
+                                      merges use w from other threads) */
+    struct lt_devframes df;        /* records framed here, not by the writer */
 };
 
 /* Jobs handed out by the main thread, taken by idle workers. */
@@ -144,14 +163,25 @@ static void run_job(struct worker *wk, struct slot *s)
     const struct lt_pipeline_file *f = &r->files[s->idx];
     enum lt_err e;
     pw_init(&wk->w, r, s);
-    struct lt_pipe_hooks hooks = pw_hooks_template;
-    hooks.ud = &wk->w;
-    lt_pipe_set_hooks(wk->pipe, &hooks);
-    if (is_split(wk->pool, s->idx))
-        e = split_run_file(r, wk->pipe, s);
-    else
+    struct lt_pipe_hooks to_pieces = pw_hooks_template;
+    to_pieces.ud = &wk->w;
+    wk->df.out = to_pieces;
+    struct lt_pipe_hooks hooks = lt_devframes_hooks(&wk->df);
+    if (is_split(wk->pool, s->idx)) {
+        struct lt_pipe_hooks reader = pw_hooks_template;
+        pw_init(&wk->wr, r, s);
+        reader.ud = &wk->wr;
+        lt_pipe_set_hooks(wk->pipe, &reader);
+        e = split_run_file(r, wk->pipe, s, &hooks);
+        pw_flush(&wk->wr);
+    } else {
+        lt_pipe_set_hooks(wk->pipe, &hooks);
         e = lt_pipe_run_file(wk->pipe, f->path, f->name, f->device,
                              f->skip_unknown, &s->res);
+    }
+    enum lt_err fe = lt_devframes_finish(&wk->df, f->device);
+    if (e == LT_OK)
+        e = fe;
     pw_flush(&wk->w);
     uv_mutex_lock(&r->mu);
     s->interrupted = atomic_load(&r->stop) != 0;
@@ -381,7 +411,9 @@ enum lt_err lt_pipeline_run(const struct lt_pipeline_cfg *cfg,
         wk->r = &pl.r;
         wk->pool = &pl;
         wk->pipe = lt_pipe_new(c.pipe, &pw_hooks_template);
-        if (!wk->pipe) {
+        if (!wk->pipe || lt_devframes_init(&wk->df, &pw_hooks_template) != LT_OK) {
+            lt_pipe_free(wk->pipe);
+            lt_devframes_release(&wk->df);
             e = LT_E_NOMEM;
             snprintf(msg, msg_cap, "out of memory setting up the pipeline");
             break;
@@ -389,6 +421,7 @@ enum lt_err lt_pipeline_run(const struct lt_pipeline_cfg *cfg,
         lt_pipe_watch(wk->pipe, &pl.r.stop, &pl.r.bytes_read);
         if (uv_thread_create(&wk->th, worker_main, wk) != 0) {
             lt_pipe_free(wk->pipe);
+            lt_devframes_release(&wk->df);
             e = LT_E_NOMEM;
             snprintf(msg, msg_cap, "cannot start a worker thread");
             break;
@@ -408,6 +441,7 @@ enum lt_err lt_pipeline_run(const struct lt_pipeline_cfg *cfg,
     for (uint32_t i = 0; i < started; i++) {
         uv_thread_join(&pl.w[i].th);
         lt_pipe_free(pl.w[i].pipe);
+        lt_devframes_release(&pl.w[i].df);
     }
     for (size_t k = 0; k < pl.n_inflight; k++) {
         struct slot *s = pl.inflight[(pl.first + k) % pl.inflight_cap];

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <uv.h>
 
+#include "devframes.h"
 #include "pipeline.h"
 
 #define PIECE_BYTES (1u << 20)     /* items per piece before it is handed on */
@@ -62,7 +63,8 @@ extern const struct lt_pipe_hooks pw_hooks_template;
 
 /* Run the file of slot s split across cfg->threads shards, reading in
    this thread with p, whose hooks still take the reader's warnings
-   (split.c). Fills s->res; hands the merged items on as pieces. */
-enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s);
+   (split.c). Fills s->res; the merged items go to out, in order. */
+enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s,
+                           const struct lt_pipe_hooks *out);
 
 #endif

@@ -22,7 +22,6 @@
 #include "pipeline.h"
 #include "resume.h"
 
-#define FRAME_BYTES (8u << 20) /* records per zstd frame, before compression */
 
 /* Progress on stderr (SPEC --progress): a bar redrawn in place on a
    terminal, else one line every few seconds (the pipeline's timer). */
@@ -40,8 +39,6 @@ struct run_ctx {
     struct progress prog;
     struct lt_scan_device *dev;    /* the current file's device */
     struct lt_scan_file *file;     /* the current file */
-    struct lt_buf frame;           /* compressed frame being written */
-    struct lt_zframe *z;
     struct lt_outfile *requests;   /* NULL without --requests */
     const char *requests_msg;
     enum lt_err write_err;
@@ -94,47 +91,12 @@ enum lt_err lt_kind_count_add(struct lt_kind_counts *c, const char *kind,
     return LT_OK;
 }
 
-static enum lt_err count_kind(struct lt_kind_counts *c, const char *kind)
-{
-    return lt_kind_count_add(c, kind, 1);
-}
-
 static void free_kinds(struct lt_kind_counts *c)
 {
     for (size_t i = 0; i < c->n; i++)
         free(c->v[i].kind);
     free(c->v);
     memset(c, 0, sizeof *c);
-}
-
-/* Compress dev's pending records into one frame and append it to its
-   file. The file's own device gets a frame even when empty, so every
-   device file is a valid zstd stream. */
-static enum lt_err flush_device(struct run_ctx *c, struct lt_scan_device *dev)
-{
-    lt_buf_reset(&c->frame);
-    enum lt_err e = lt_zframe_compress(c->z, dev->pending.p, dev->pending.len,
-                                       &c->frame);
-    if (e != LT_OK) {
-        snprintf(c->s->msg, sizeof c->s->msg, "cannot compress the records of '%s'",
-                 c->file->in->rel);
-        return e;
-    }
-    lt_buf_reset(&dev->pending);
-    dev->flushed = true;
-    return lt_append_file(dev->path, c->frame.p, c->frame.len, c->s->msg,
-                          sizeof c->s->msg);
-}
-
-/* End of a file: every device it fed, and its own device. */
-static enum lt_err flush_records(struct run_ctx *c)
-{
-    for (size_t d = 0; d < c->s->n_devices; d++) {
-        struct lt_scan_device *dev = &c->s->devices[d];
-        if (dev->pending.len || dev == c->dev)
-            LT_TRY(flush_device(c, dev));
-    }
-    return LT_OK;
 }
 
 static struct lt_scan_device *device_of(struct lt_scan *s, const char *id)
@@ -172,30 +134,36 @@ static struct lt_app_seen *app_of(struct lt_scan_device *dev, const char *app)
     return a;
 }
 
-static void on_leak(void *ud, const char *device, const char *app,
-                    const char *kind, const uint8_t *line, size_t len)
+/* A frame of dev's records (framed by the worker): appended to its file. */
+static void on_frame(void *ud, const char *device, const uint8_t *data, size_t len)
 {
     struct run_ctx *c = ud;
-    if (c->write_err != LT_OK)
+    struct lt_scan_device *dev = device_of(c->s, device);
+    if (c->write_err != LT_OK || !dev)
+        return; /* !dev cannot happen: every device of a file is listed */
+    dev->flushed = true;
+    c->write_err = lt_append_file(dev->path, data, len, c->s->msg, sizeof c->s->msg);
+}
+
+/* n records of kind for dev in the current file. */
+static void on_count(void *ud, const char *device, const char *app,
+                     const char *kind, uint64_t n)
+{
+    struct run_ctx *c = ud;
+    struct lt_scan_device *dev = device_of(c->s, device);
+    if (c->write_err != LT_OK || !dev)
         return;
-    struct lt_scan_device *dev = strcmp(device, c->dev->id) ? device_of(c->s, device)
-                                                             : c->dev;
-    if (!dev)
-        dev = c->dev; /* cannot happen: every manifest device with addresses is listed */
-    if (lt_buf_append(&dev->pending, line, len) != LT_OK ||
-        count_kind(&dev->leaks, kind) != LT_OK ||
-        count_kind(&dev->file_leaks, kind) != LT_OK ||
-        count_kind(&c->s->leaks, kind) != LT_OK) {
-        snprintf(c->s->msg, sizeof c->s->msg, "out of memory for leak records");
+    if (lt_kind_count_add(&dev->leaks, kind, n) != LT_OK ||
+        lt_kind_count_add(&dev->file_leaks, kind, n) != LT_OK ||
+        lt_kind_count_add(&c->s->leaks, kind, n) != LT_OK) {
+        snprintf(c->s->msg, sizeof c->s->msg, "out of memory counting leaks");
         c->write_err = LT_E_NOMEM;
         return;
     }
-    c->file->leaks++;
+    c->file->leaks += n;
     struct lt_app_seen *a = app[0] ? app_of(dev, app) : NULL;
     if (a)
-        count_kind(&a->leaks, kind);
-    if (dev->pending.len >= FRAME_BYTES)
-        c->write_err = flush_device(c, dev);
+        lt_kind_count_add(&a->leaks, kind, n);
 }
 
 /* dev's destination for host: its index, the "(other)" entry past the
@@ -297,7 +265,6 @@ static enum lt_err add_device(struct lt_scan *s, const char *id)
     size_t plen = strlen(s->opts->out_dir) + strlen(safe) + 16;
     dev->id = strdup(id);
     dev->path = malloc(plen);
-    lt_buf_init(&dev->pending, (size_t)FRAME_BYTES * 2 + (1u << 20));
     if (!dev->id || !dev->path)
         return LT_E_NOMEM;
     snprintf(dev->path, plen, "%s/%s.jsonl.zst", s->opts->out_dir, safe);
@@ -334,7 +301,6 @@ void lt_scan_release(struct lt_scan *s)
             free(s->devices[d].dests[k].host);
         free(s->devices[d].dests);
         free(s->devices[d].dest_slots);
-        lt_buf_release(&s->devices[d].pending);
         for (size_t k = 0; k < s->devices[d].n_apps; k++) {
             free(s->devices[d].apps[k].app);
             free_kinds(&s->devices[d].apps[k].leaks);
@@ -464,8 +430,6 @@ static enum lt_err on_file_done(void *ud, size_t i, struct lt_file_result *res)
         f->res = *res;
         lt_stats_add(&s->totals, &f->res.st);
     }
-    if (c->write_err == LT_OK)
-        c->write_err = flush_records(c);
     if (c->write_err != LT_OK && !s->msg[0] && c->requests)
         snprintf(s->msg, sizeof s->msg, "%s", c->requests_msg);
     if (c->write_err == LT_OK && c->journal)
@@ -563,7 +527,6 @@ enum lt_err lt_scan_run(struct lt_scan *s)
 
     s->started = now_s();
     memset(&s->totals, 0, sizeof s->totals);
-    lt_buf_init(&c.frame, (size_t)FRAME_BYTES * 2 + (1u << 20));
     if (o->requests_path) {
         e = lt_outfile_open(&requests, o->requests_path, 1);
         if (e == LT_OK)
@@ -605,9 +568,8 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         snprintf(s->msg, sizeof s->msg, "out of memory reading the addresses");
         goto out;
     }
-    c.z = lt_zframe_new(3);
     pf = calloc(s->n_files ? s->n_files : 1, sizeof *pf);
-    if (!c.z || !pf) {
+    if (!pf) {
         snprintf(s->msg, sizeof s->msg, "out of memory setting up the pipeline");
         e = LT_E_NOMEM;
         goto out;
@@ -624,7 +586,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
                                &addrs, o->values, o->requests_path != NULL };
     struct lt_pipeline_cfg pcfg = { &cfg, o->threads, split_bytes() };
     struct lt_pipeline_sink sink = {
-        &c, { &c, on_request, on_warn, on_leak, on_flow },
+        &c, { &c, on_request, on_warn, NULL, on_flow, on_frame, on_count },
         on_file_begin, on_file_done, on_progress,
         c.prog.mode == LT_PROGRESS_BAR ? 0.2 : c.prog.mode == LT_PROGRESS_LOG ? 5.0 : 0,
     };
@@ -643,7 +605,6 @@ enum lt_err lt_scan_run(struct lt_scan *s)
 out:
     lt_journal_close(c.journal);
     free(pf);
-    lt_zframe_free(c.z);
     lt_matcher_free(mt);
     lt_browsing_free(browsing);
     lt_shapes_free(shapes);
@@ -657,7 +618,6 @@ out:
             lt_outfile_abort(&requests);
         }
     }
-    lt_buf_release(&c.frame);
     s->elapsed = now_s() - s->started;
     return e;
 }

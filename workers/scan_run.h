@@ -85,7 +85,6 @@ struct lt_scan_device {
     size_t n_dests, dests_cap;
     uint32_t *dest_slots;            /* hash index: dests index + 1, 0 empty */
     size_t dest_mask;                /* slots - 1; 0 before the first */
-    struct lt_buf pending;           /* the current file's records for it */
     bool flushed;                    /* the current file appended a frame */
     struct lt_app_seen *apps;        /* owned, in order of first sight */
     size_t n_apps, apps_cap;

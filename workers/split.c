@@ -251,20 +251,18 @@ static void shard_main(void *arg)
 
 /* ---- one file ---- */
 
-enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s)
+enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s,
+                           const struct lt_pipe_hooks *out)
 {
     const struct lt_pipeline_file *f = &r->files[s->idx];
     uint32_t n = r->cfg->threads;
     if (n > 64)
         n = 64;
     struct split_job j;
-    struct piece_writer w; /* the merges' own: the reader has another */
     memset(&j, 0, sizeof j);
-    pw_init(&w, r, s);
     j.r = r;
     j.n = n;
-    j.out = pw_hooks_template;
-    j.out.ud = &w;
+    j.out = *out; /* merges run one at a time (under j.mu) */
     lt_buf_init(&j.order, LT_CHUNK_MAX);
     j.sh = calloc(n, sizeof *j.sh);
     j.slot = calloc(n, sizeof *j.slot);
@@ -315,7 +313,6 @@ enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s)
         lt_stats_add(&s->res.st, lt_flowshard_stats(j.sh[i].sh));
         lt_flowshard_free(j.sh[i].sh);
     }
-    pw_flush(&w);
     for (uint32_t i = 0; i < n; i++)
         for (int k = 0; k < SLOTS; k++)
             lt_chunk_release(&j.slot[i][k]);
@@ -330,7 +327,5 @@ enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s)
     uv_mutex_destroy(&j.mu);
     free(j.sh);
     free(j.slot);
-    if (e == LT_OK)
-        e = j.err != LT_OK ? j.err : w.err;
-    return e;
+    return e != LT_OK ? e : j.err;
 }

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum item_type { ITEM_LEAK, ITEM_REQUEST, ITEM_FLOW, ITEM_WARN };
+enum item_type { ITEM_LEAK, ITEM_REQUEST, ITEM_FLOW, ITEM_WARN, ITEM_ZFRAME,
+                 ITEM_COUNT };
 
 struct item_hdr {
     uint64_t frame;
@@ -100,6 +101,22 @@ enum lt_err lt_chunk_warn(struct lt_chunk *c, uint64_t frame, const char *msg)
     return add(c, ITEM_WARN, frame, part, part_len, 1);
 }
 
+enum lt_err lt_chunk_zframe(struct lt_chunk *c, const char *device,
+                            const uint8_t *data, size_t len)
+{
+    const void *part[] = { &device, data };
+    size_t part_len[] = { sizeof device, len };
+    return add(c, ITEM_ZFRAME, 0, part, part_len, 2);
+}
+
+enum lt_err lt_chunk_count(struct lt_chunk *c, const char *device, const char *app,
+                           const char *kind, uint64_t n)
+{
+    const void *part[] = { &device, &n, app, kind };
+    size_t part_len[] = { sizeof device, sizeof n, strlen(app) + 1, strlen(kind) + 1 };
+    return add(c, ITEM_COUNT, 0, part, part_len, 4);
+}
+
 static void replay_one(const uint8_t *at, const struct lt_pipe_hooks *h)
 {
     struct item_hdr hd;
@@ -135,6 +152,24 @@ static void replay_one(const uint8_t *at, const struct lt_pipe_hooks *h)
         if (h->warn)
             h->warn(h->ud, (const char *)p);
         break;
+    case ITEM_ZFRAME: {
+        const char *device;
+        memcpy(&device, p, sizeof device);
+        if (h->frame)
+            h->frame(h->ud, device, p + sizeof device, hd.len - sizeof device);
+        break;
+    }
+    case ITEM_COUNT: {
+        const char *device;
+        uint64_t n;
+        memcpy(&device, p, sizeof device);
+        memcpy(&n, p + sizeof device, sizeof n);
+        const char *app = (const char *)p + sizeof device + sizeof n;
+        const char *kind = app + strlen(app) + 1;
+        if (h->count)
+            h->count(h->ud, device, app, kind, n);
+        break;
+    }
     }
 }
 

@@ -51,6 +51,12 @@ struct lt_pipe_hooks {
                  const char *kind, const uint8_t *line, size_t len);
     /* A flow of the current file ended. */
     void (*flow)(void *ud, const struct lt_flow_summary *fs);
+    /* A compressed zstd frame of device's records (the workers frame
+       records before the writer: see workers/devframes.h). */
+    void (*frame)(void *ud, const char *device, const uint8_t *data, size_t len);
+    /* n records of kind for device, sent by app ("" unknown). */
+    void (*count)(void *ud, const char *device, const char *app,
+                  const char *kind, uint64_t n);
 };
 
 #define LT_CHUNK_MAX (256u << 20) /* bytes of items between two ticks */
@@ -75,6 +81,10 @@ enum lt_err lt_chunk_request(struct lt_chunk *c, uint64_t frame,
 enum lt_err lt_chunk_flow(struct lt_chunk *c, uint64_t frame,
                           const struct lt_flow_summary *fs);
 enum lt_err lt_chunk_warn(struct lt_chunk *c, uint64_t frame, const char *msg);
+enum lt_err lt_chunk_zframe(struct lt_chunk *c, const char *device,
+                            const uint8_t *data, size_t len);
+enum lt_err lt_chunk_count(struct lt_chunk *c, const char *device, const char *app,
+                           const char *kind, uint64_t n);
 
 /*
  * lt_chunks_replay() - call h for every item of cs[0..n), ordered by frame,

@@ -139,7 +139,7 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
     p->cfg.lim = &p->lim;
     p->hooks = *hooks;
     p->replay = (struct lt_pipe_hooks){ p, fwd_request, fwd_warn, fwd_leak,
-                                        fwd_flow };
+                                        fwd_flow, NULL, NULL };
     p->win_cap = (size_t)p->lim.max_record + LT_PIPE_READ + 65536;
     p->win = lt_malloc(p->win_cap);
     p->apps = lt_calloc(APPS_CAP, sizeof *p->apps);
