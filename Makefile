@@ -3,8 +3,11 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Fuzz smoke after the tests: every target this long, this many at a time.
+FUZZ_SECONDS ?= 30
+FUZZ_JOBS ?= 2
 
-.PHONY: all deps build demo test test-release test-asan conformance clean
+.PHONY: all deps build demo test test-release test-asan fuzz-smoke conformance clean
 
 all: build
 
@@ -18,7 +21,7 @@ build: deps
 demo: build
 	@sh scripts/demo.sh $(BUILD)/cmd/leaktrawl
 
-test: build test-release test-asan
+test: build test-release test-asan fuzz-smoke
 
 test-release:
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -31,5 +34,14 @@ test-asan: deps
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
 
+# clang comes with `make deps` where the distribution has it; without it the
+# smoke is skipped, not failed.
+fuzz-smoke: deps
+	@if command -v clang >/dev/null 2>&1; then \
+	    BUILD_JOBS=$(JOBS) sh scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_JOBS); \
+	else \
+	    echo "fuzz smoke: skipped (clang is not installed)"; \
+	fi
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz

@@ -755,6 +755,39 @@ Test(http1, header_caps_are_counted_and_skipped)
     tb_buf_release(&longrl);
 }
 
+/* A direction's first request over the caps by far more than the hunt
+   budget (10^5 fields; one 1 MiB line): its valid request line proves the
+   direction is HTTP, so the request after it still comes (issue 7). */
+Test(http1, first_request_over_caps_does_not_spend_the_hunt_budget)
+{
+    struct lt_limits def = lt_limits_default();
+    for (int kind = 0; kind < 2; kind++) {
+        struct tb_buf s = { 0 };
+        tb_buf_puts(&s, "GET /flood HTTP/1.1\r\n");
+        if (kind == 0) {
+            for (int i = 0; i < 100000; i++)
+                tb_buf_printf(&s, "X-H%d: v\r\n", i);
+        } else {
+            tb_buf_puts(&s, "Cookie: ");
+            for (int i = 0; i < (1 << 20); i++)
+                tb_buf_u8(&s, 'c');
+            tb_buf_puts(&s, "\r\n");
+        }
+        tb_buf_puts(&s, "\r\nGET /good HTTP/1.1\r\nHost: ok\r\n\r\n");
+        struct tb_rng rng = tb_rng_seed(7);
+        for (int how = 0; how < 3; how++) {
+            struct fx f;
+            fx_init(&f, &def);
+            feed_cut(&f, s.p, s.len, how, &rng);
+            cr_assert_eq(f.rec.n, 1, "kind %d how %d: %d requests", kind, how, f.rec.n);
+            cr_assert(buf_is(&f.rec.last_host, "ok"));
+            cr_assert_eq(f.st.header_cap, 1, "kind %d how %d", kind, how);
+            fx_release(&f);
+        }
+        tb_buf_release(&s);
+    }
+}
+
 /* ---- request lines as tshark reads them ------------------------------- */
 
 struct rl_case {

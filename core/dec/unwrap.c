@@ -378,7 +378,8 @@ static bool try_multipart(struct walk *w, struct lt_span data, size_t chain_len,
 
 /* ---- transforms ------------------------------------------------------ */
 
-static void try_decompress(struct walk *w, struct lt_span data,
+/* true when the decoding was kept (its piece visited) */
+static bool try_decompress(struct walk *w, struct lt_span data,
                            size_t chain_len, struct lt_span field,
                            uint32_t layers, enum lt_codec codec,
                            enum lt_step_kind step, bool trial)
@@ -395,10 +396,19 @@ static void try_decompress(struct walk *w, struct lt_span data,
         cap = lim->max_decoded, ratio_bound = false;
     uint8_t *dst = lt_unwrap_push(u, cap);
     if (!dst)
-        return;
+        return false;
     size_t got = 0;
     enum lt_err e = lt_decompress(u->decomp, codec, dst, cap, data.p, data.len,
                                   &got);
+    /* A stream that decoded soundly up to the cap is a real stream, so the
+       cap cut it off even when a trial's output is then judged not to be
+       text (a brotli bomb of zeros): count it either way. */
+    if (e == LT_E_LIMIT) {
+        if (ratio_bound)
+            u->st->ratio_cap++;
+        else
+            u->st->decoded_cap++;
+    }
     bool ok = e == LT_OK || e == LT_E_LIMIT || e == LT_E_TRUNCATED;
     if (trial) /* no magic vouched for it: the output must */
         ok = (e == LT_OK || e == LT_E_LIMIT) && got >= 4 && is_texty(dst, got);
@@ -406,15 +416,39 @@ static void try_decompress(struct walk *w, struct lt_span data,
         if (!trial)
             u->st->failed_trials++;
         u->top = mark;
-        return;
-    }
-    if (e == LT_E_LIMIT) {
-        if (ratio_bound)
-            u->st->ratio_cap++;
-        else
-            u->st->decoded_cap++;
+        return false;
     }
     visit_child(w, mark, dst, got, chain_len, step, field, layers);
+    return true;
+}
+
+/*
+ * Binary that base64 gave, with no magic: kept only when it proves to be a
+ * raw deflate or brotli stream by trial (as binary out of any decoding is
+ * in try_transforms). The bytes themselves are neither emitted nor split:
+ * random tokens are far more common than such streams. p[0..n) is at the
+ * arena top, from mark. true when a stream was kept.
+ */
+static bool try_raw_streams(struct walk *w, size_t mark, uint8_t *p, size_t n,
+                            size_t chain_len, enum lt_step_kind step,
+                            struct lt_span field, uint32_t layers)
+{
+    struct lt_unwrap *u = w->u;
+    if (n < MIN_TRIAL || layers + 1 >= u->lim->max_depth ||
+        chain_len + 2 >= LT_CHAIN_MAX)
+        return false;
+    u->top = mark + n;
+    w->chain[chain_len].kind = step;
+    w->chain[chain_len].name = lt_span_make(NULL, 0);
+    const struct lt_span data = lt_span_make(p, n);
+    bool kept = try_decompress(w, data, chain_len + 1, field, layers + 1,
+                               LT_CODEC_DEFLATE, LT_STEP_DEFLATE, true);
+    kept |= try_decompress(w, data, chain_len + 1, field, layers + 1,
+                           LT_CODEC_BR, LT_STEP_BR, true);
+    if (kept)
+        u->st->decode_steps[step]++;
+    u->top = mark;
+    return kept;
 }
 
 static void try_transforms(struct walk *w, struct lt_span data,
@@ -460,11 +494,12 @@ static void try_transforms(struct walk *w, struct lt_span data,
         size_t mark = u->top, got = 0;
         size_t cap = lt_b64_decoded_max(n);
         uint8_t *dst = lt_unwrap_push(u, cap);
-        if (dst && lt_b64_decode(dst, cap, p, n, url, &got) == LT_OK &&
-            keep_decoded(dst, got))
-            visit_child(w, mark, dst, got, chain_len,
-                        url ? LT_STEP_BASE64URL : LT_STEP_BASE64, field, layers);
-        else
+        const enum lt_step_kind step = url ? LT_STEP_BASE64URL : LT_STEP_BASE64;
+        const bool decoded = dst && lt_b64_decode(dst, cap, p, n, url, &got) == LT_OK;
+        if (decoded && keep_decoded(dst, got))
+            visit_child(w, mark, dst, got, chain_len, step, field, layers);
+        else if (!decoded ||
+                 !try_raw_streams(w, mark, dst, got, chain_len, step, field, layers))
             u->st->failed_trials++;
         u->top = mark;
         return;

@@ -17,9 +17,10 @@
  * Containers (JSON, form `k=v&k=v`, `k=v##k=v`, multipart) are replaced by
  * their parts; every other piece is emitted and then tried with the
  * transforms its content makes plausible (percent, base64, hex; gzip, zlib,
- * zstd by magic; raw deflate and brotli by trial on binary bytes). A
- * decoding is kept only when it succeeds and yields text, JSON or a
- * compressed stream; a failed trial emits nothing.
+ * zstd by magic; raw deflate and brotli by trial on binary bytes out of
+ * another decoding, base64 included). A decoding is kept only when it
+ * succeeds and yields text, JSON or a compressed stream; a failed trial
+ * emits nothing.
  *
  * Budgets per message (lt_unwrap_begin starts one): decoding depth
  * (lim->max_depth layers below a field), decoded bytes (max_msg_decoded:

@@ -87,19 +87,17 @@ enum lt_err lt_capture_next(struct lt_capture_reader *r, const uint8_t *p,
     return LT_E_UNSUPPORTED;
 }
 
+void lt_capture_set_eof(struct lt_capture_reader *r)
+{
+    r->eof = true;
+}
+
 enum lt_err lt_capture_finish(struct lt_capture_reader *r, size_t n)
 {
     /* Bytes after a stop were never meant to be read, and resync garbage
        was counted when the resync began. */
     if (r->stopped || r->resyncing)
         return LT_OK;
-    if (r->skip_left > 0) {
-        snprintf(r->msg, sizeof r->msg,
-                 "stream ends inside an over-cap block at offset %" PRIu64
-                 " (%" PRIu64 " bytes missing)", r->off, r->skip_left);
-        r->st->truncated_records++;
-        return LT_E_TRUNCATED;
-    }
     if (n == 0)
         return LT_OK;
     const char *unit = !r->started && r->fmt == LT_CAP_PCAP ? "file header"

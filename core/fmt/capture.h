@@ -10,10 +10,11 @@
  *   e = lt_capture_next(&r, win, n, &used, &pkt)
  *   drop `used` bytes from the window in every case, then:
  *     LT_OK        a packet (pointing into the window, before the drop)
- *     LT_AGAIN     refill until the window holds r.need bytes, or EOF
+ *     LT_AGAIN     refill until the window holds r.need bytes; at EOF
+ *                  the first time, lt_capture_set_eof(&r) and go on; the
+ *                  second time, lt_capture_finish(&r, bytes left) and stop
  *     LT_E_*       count it; r.msg says what and where; go on if
  *                  lt_capture_can_resync(&r), else stop this file
- *   at EOF: lt_capture_finish(&r, bytes left in the window)
  *
  * Not done here: link-layer decoding (decode.h), HAR (a JSON loader).
  */
@@ -60,6 +61,7 @@ struct lt_capture_reader {
     bool started;                /* file header / first SHB consumed */
     bool stopped;                /* nothing more can be read from this file */
     bool resyncing;              /* pcapng: hunting for the next block */
+    bool eof;                    /* the window holds the rest of the stream */
     /* pcap */
     bool swapped;                /* file byte order differs from ours */
     bool nsec;                   /* nanosecond magic */
@@ -69,7 +71,6 @@ struct lt_capture_reader {
     bool ng_swapped;
     uint32_t n_if;
     struct lt_pcapng_if ifs[LT_PCAPNG_MAX_IF];
-    uint64_t skip_left;          /* bytes of an over-cap block still to drop */
     int64_t last_ts_ns;          /* last packet time: SPBs carry none */
     char msg[192];               /* last error, e.g. "block length 13 is not a
                                     multiple of 4 at offset 4096" */
@@ -104,8 +105,9 @@ void lt_capture_init(struct lt_capture_reader *r, enum lt_capfmt fmt,
  *                  when found), during which LT_AGAIN comes back with *used =
  *                  bytes skipped
  *   LT_E_LIMIT     a record larger than lim->max_record (counted in
- *                  record_cap); pcapng skips the block in pieces (*used may
- *                  already cover part of it; r->need never exceeds
+ *                  record_cap); pcapng hunts for the next block from inside
+ *                  it, as after a framing error (such a length is more
+ *                  likely damage than a block; r->need never exceeds
  *                  max_record), pcap stops
  *   LT_E_UNSUPPORTED bad magic / unknown major version: the file stops
  *   LT_END         r->stopped: nothing more will come from this file
@@ -118,6 +120,16 @@ static inline bool lt_capture_can_resync(const struct lt_capture_reader *r)
 {
     return !r->stopped;
 }
+
+/*
+ * lt_capture_set_eof() - the stream has ended: the window given to the next
+ * calls holds all that is left. A pcapng block whose length runs past the
+ * end is then a framing error (counted, hunt) when a sound block follows
+ * it, else the last block cut short; a hunt passes over candidates that
+ * cannot be completed. Call lt_capture_next until LT_AGAIN comes back, then
+ * lt_capture_finish().
+ */
+void lt_capture_set_eof(struct lt_capture_reader *r);
 
 /*
  * lt_capture_finish() - the stream ended with n bytes unconsumed. LT_OK if

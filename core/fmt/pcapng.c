@@ -259,7 +259,7 @@ static void custom_block(const struct lt_capture_reader *r, const uint8_t *b,
 
 /*
  * Resynchronisation after a framing error (bad length, trailer mismatch,
- * bad byte-order magic).
+ * bad byte-order magic) or an over-cap length.
  *
  * Blocks start at offsets that are multiples of 4 (every length is), so the
  * scan moves 4 bytes at a time from just after the bad block start. A
@@ -272,54 +272,83 @@ static void custom_block(const struct lt_capture_reader *r, const uint8_t *b,
  *   - and the trailing length equal to the leading one.
  * The scan waits (LT_AGAIN) until the whole candidate block is in the window
  * before judging it, so the result never depends on how the stream was cut
- * into chunks; that wait is at most max_record bytes. Skipped bytes are
- * handed back through *used with LT_AGAIN, one return per window rather
- * than one error per word. Cost: O(bytes skipped) plus one trailer load per
- * plausible candidate.
+ * into chunks; that wait is at most max_record bytes. Once the stream has
+ * ended (r->eof) a candidate that cannot be completed is no block and the
+ * scan moves on. Skipped bytes are handed back through *used with LT_AGAIN,
+ * one return per window rather than one error per word. Cost: O(bytes
+ * skipped) plus one trailer load per plausible candidate.
  */
+enum cand { CAND_NO, CAND_YES, CAND_WAIT };
+
+/* Is b[0..avail) the start of a plausible block (see above)? CAND_WAIT:
+   judging it needs *need bytes. */
+static enum cand candidate(const struct lt_capture_reader *r, const uint8_t *b,
+                           size_t avail, size_t *need)
+{
+    if (avail < 16) {
+        *need = 16;
+        return CAND_WAIT;
+    }
+    const uint32_t type = lt__ld32(b, r->ng_swapped);
+    bool sw = r->ng_swapped;
+    if (type == BT_SHB) {
+        const uint32_t bom = lt__ld32(b + 8, false);
+        if (bom == BOM)
+            sw = false;
+        else if (bom == __builtin_bswap32(BOM))
+            sw = true;
+        else
+            return CAND_NO;
+        if (lt__ld16(b + 12, sw) != 1)
+            return CAND_NO;
+    } else if (!is_known_type(type)) {
+        return CAND_NO;
+    } else if (type == BT_EPB && lt__ld32(b + 8, sw) >= r->n_if) {
+        return CAND_NO;
+    } else if (type == BT_PB && lt__ld16(b + 8, sw) >= r->n_if) {
+        return CAND_NO;
+    } else if (type == BT_SPB && r->n_if == 0) {
+        return CAND_NO;
+    }
+    const uint32_t len = lt__ld32(b + 4, sw);
+    if (len < min_len(type) || len % 4 != 0 || len > r->lim->max_record)
+        return CAND_NO;
+    if (avail < len) {
+        *need = len;
+        return CAND_WAIT;
+    }
+    return lt__ld32(b + len - 4, sw) == len ? CAND_YES : CAND_NO;
+}
+
 static bool resync(struct lt_capture_reader *r, const uint8_t *p, size_t n,
                    size_t *pos)
 {
     for (;; *pos += 4) {
-        if (*pos > n || n - *pos < 16) {
-            r->need = 16;
+        const size_t avail = *pos < n ? n - *pos : 0;
+        size_t need = 0;
+        const enum cand c = candidate(r, p + *pos, avail, &need);
+        if (c == CAND_NO || (c == CAND_WAIT && r->eof && avail >= 16))
+            continue;
+        if (c == CAND_WAIT) {
+            r->need = need;
             return false;
         }
-        const uint8_t *b = p + *pos;
-        const uint32_t type = lt__ld32(b, r->ng_swapped);
-        bool sw = r->ng_swapped;
-        if (type == BT_SHB) {
-            const uint32_t bom = lt__ld32(b + 8, false);
-            if (bom == BOM)
-                sw = false;
-            else if (bom == __builtin_bswap32(BOM))
-                sw = true;
-            else
-                continue;
-            if (lt__ld16(b + 12, sw) != 1)
-                continue;
-        } else if (!is_known_type(type)) {
-            continue;
-        } else if (type == BT_EPB && lt__ld32(b + 8, sw) >= r->n_if) {
-            continue;
-        } else if (type == BT_PB && lt__ld16(b + 8, sw) >= r->n_if) {
-            continue;
-        } else if (type == BT_SPB && r->n_if == 0) {
-            continue;
-        }
-        const uint32_t len = lt__ld32(b + 4, sw);
-        if (len < min_len(type) || len % 4 != 0 || len > r->lim->max_record)
-            continue;
-        if (n - *pos < len) {
-            r->need = len;
-            return false;
-        }
-        if (lt__ld32(b + len - 4, sw) != len)
-            continue;
         r->resyncing = false;
         r->st->resyncs++;
         return true;
     }
+}
+
+/* At the end of the stream: does a plausible block start anywhere in
+   p[from..n)? Then a length reaching past the end lied. */
+static bool block_follows(const struct lt_capture_reader *r, const uint8_t *p,
+                          size_t n, size_t from)
+{
+    size_t need;
+    for (size_t q = from; q < n && n - q >= 16; q += 4)
+        if (candidate(r, p + q, n - q, &need) == CAND_YES)
+            return true;
+    return false;
 }
 
 /*
@@ -345,19 +374,6 @@ enum lt_err lt__pcapng_next(struct lt_capture_reader *r, const uint8_t *p,
     }
     const size_t max_rec = r->lim->max_record;
     for (;;) {
-        if (r->skip_left > 0) {
-            /* Dropping an over-cap block in pieces: it never has to fit. */
-            size_t k = n - pos;
-            if (k > r->skip_left)
-                k = (size_t)r->skip_left;
-            pos += k;
-            r->skip_left -= k;
-            if (r->skip_left > 0) {
-                r->need = r->skip_left < max_rec ? (size_t)r->skip_left : max_rec;
-                e = LT_AGAIN;
-                goto out;
-            }
-        }
         if (r->resyncing && !resync(r, p, n, &pos)) {
             e = LT_AGAIN;
             goto out;
@@ -433,18 +449,29 @@ enum lt_err lt__pcapng_next(struct lt_capture_reader *r, const uint8_t *p,
             e = framing_error(r, &pos);
             goto out;
         }
-        /* Over our cap, but framed sanely: drop it without holding it. */
+        /* Over our cap. Real blocks are at most a snaplen long, so such a
+           length is far more often a damaged field than a block, and
+           skipping len bytes on its word could drop the rest of the file:
+           hunt for the next block from inside it instead (a genuine
+           over-cap block is passed over by the hunt at the same cost). */
         if (len > max_rec) {
             MSG("block length %" PRIu32 " exceeds the cap of %zu at offset %" PRIu64,
                 len, max_rec, off);
             r->st->record_cap++;
-            size_t k = n - pos < len ? n - pos : len;
-            pos += k;
-            r->skip_left = len - k;
+            r->resyncing = true;
+            pos += 4;
             e = LT_E_LIMIT;
             goto out;
         }
         if (n - pos < len) {
+            /* The stream ended inside the block: the last block cut short,
+               unless a sound block follows, which shows the length lied. */
+            if (r->eof && block_follows(r, p, n, pos + 4)) {
+                MSG("block length %" PRIu32 " runs past the end of the stream at "
+                    "offset %" PRIu64, len, off);
+                e = framing_error(r, &pos);
+                goto out;
+            }
             r->need = len;
             e = LT_AGAIN;
             goto out;

@@ -114,7 +114,8 @@ struct head_info {
 struct lt_http_parser {
     struct lt_http_ctx *ctx;
     uint8_t state, mode, cstate, where;
-    bool proven;        /* a request was emitted: hunting is unbounded */
+    bool proven;        /* a request was emitted, or one with a valid request
+                           line was dropped: hunting is unbounded */
     bool head_in_buf;   /* the current head lives in hbuf */
     bool info_fresh;    /* info and ctx->hdrs were filled in this call */
     bool chunk_digits;
@@ -627,6 +628,11 @@ static void head_fail(struct lt_http_parser *hp, enum head_rc rc, bool rl_ok,
         st->header_cap++;
     else
         st->malformed_requests++;
+    /* A valid request line shows the direction is HTTP: the hunt through
+       the rest of an over-cap head (10^5 fields, a line of megabytes) must
+       not use up the budget meant for streams that are not HTTP at all, or
+       the requests pipelined after it are lost. */
+    hp->proven = true;
     resync(hp, at_bol);
 }
 

@@ -347,6 +347,11 @@ static enum lt_err run_capture(struct lt_pipe *p, struct lt_input *in,
         start += used;
         if (e == LT_END)
             break;
+        if (e == LT_AGAIN && r.eof) {
+            if (lt_capture_finish(&r, end - start) != LT_OK)
+                pipe_warn(p, "%s: %s in '%s'", fname, r.msg, p->name);
+            break;
+        }
         if (e == LT_AGAIN) {
             size_t have = end - start;
             size_t want = r.need > have ? r.need : have + 1;
@@ -355,11 +360,9 @@ static enum lt_err run_capture(struct lt_pipe *p, struct lt_input *in,
                 input_failed(p, in, ie);
                 break;
             }
-            if (end - start < want) { /* the input has ended */
-                if (lt_capture_finish(&r, end - start) != LT_OK)
-                    pipe_warn(p, "%s: %s in '%s'", fname, r.msg, p->name);
-                break;
-            }
+            /* the input has ended: the reader judges what is left */
+            if (end - start < want)
+                lt_capture_set_eof(&r);
             continue;
         }
         if (lt_err_class(e) == LT_CLASS_ENV)

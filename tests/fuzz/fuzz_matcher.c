@@ -127,7 +127,8 @@ static int cmp_hit(const void *a, const void *b)
 /* Every whole-token occurrence, by brute force, compared with st's hits. */
 static void brute_check(struct state *st)
 {
-    qsort(st->hits, st->n_hits, sizeof *st->hits, cmp_hit);
+    if (st->n_hits) /* qsort(NULL, 0, ...) is undefined */
+        qsort(st->hits, st->n_hits, sizeof *st->hits, cmp_hit);
     size_t k = 0;
     for (size_t to = 1; to <= st->n; to++) {
         for (uint32_t i = 0; i < lt_matcher_n_literals(mt); i++) {

@@ -88,6 +88,10 @@ void tb_capdrive(const uint8_t *cap, size_t n, enum lt_capfmt fmt,
             die("need exceeds max_record + 64 KiB", r->off);
         if (used == 0 && r->need <= wlen - wstart)
             die("LT_AGAIN without progress though need bytes are there", r->off);
+        if (fed == n && !r->eof) {
+            lt_capture_set_eof(r);
+            continue;
+        }
         if (fed == n) {
             enum lt_err f = lt_capture_finish(r, wlen - wstart);
             if (f == LT_OK)

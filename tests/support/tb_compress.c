@@ -73,3 +73,88 @@ void tb_compress(enum tb_codec c, const void *src, size_t n, struct tb_buf *out)
     }
     abort();
 }
+
+/* Input block for tb_compress_zeros: zeros fed again and again. */
+#define ZEROS_BLOCK (1u << 20)
+
+void tb_compress_zeros(enum tb_codec c, size_t n, struct tb_buf *out)
+{
+    static const uint8_t zeros[ZEROS_BLOCK];
+    uint8_t chunk[1u << 16];
+    if (c == TB_GZIP) {
+        z_stream zs = { 0 };
+        if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+            abort();
+        size_t left = n;
+        int flush;
+        do {
+            size_t take = left < ZEROS_BLOCK ? left : ZEROS_BLOCK;
+            left -= take;
+            flush = left ? Z_NO_FLUSH : Z_FINISH;
+            zs.next_in = (Bytef *)zeros;
+            zs.avail_in = (uInt)take;
+            do {
+                zs.next_out = chunk;
+                zs.avail_out = sizeof chunk;
+                if (deflate(&zs, flush) == Z_STREAM_ERROR)
+                    abort();
+                tb_buf_put(out, chunk, sizeof chunk - zs.avail_out);
+            } while (zs.avail_out == 0);
+        } while (flush != Z_FINISH);
+        deflateEnd(&zs);
+        return;
+    }
+    if (c == TB_ZSTD) {
+        ZSTD_CCtx *cc = ZSTD_createCCtx();
+        if (!cc)
+            abort();
+        ZSTD_CCtx_setPledgedSrcSize(cc, n);
+        size_t left = n;
+        for (;;) {
+            size_t take = left < ZEROS_BLOCK ? left : ZEROS_BLOCK;
+            left -= take;
+            ZSTD_EndDirective end = left ? ZSTD_e_continue : ZSTD_e_end;
+            ZSTD_inBuffer in = { zeros, take, 0 };
+            size_t r;
+            do {
+                ZSTD_outBuffer o = { chunk, sizeof chunk, 0 };
+                r = ZSTD_compressStream2(cc, &o, &in, end);
+                if (ZSTD_isError(r))
+                    abort();
+                tb_buf_put(out, chunk, o.pos);
+            } while (end == ZSTD_e_end ? r != 0 : in.pos < in.size);
+            if (!left)
+                break;
+        }
+        ZSTD_freeCCtx(cc);
+        return;
+    }
+    if (c == TB_BROTLI) {
+        BrotliEncoderState *bs = BrotliEncoderCreateInstance(NULL, NULL, NULL);
+        if (!bs || !BrotliEncoderSetParameter(bs, BROTLI_PARAM_QUALITY, 5))
+            abort();
+        size_t left = n;
+        for (;;) {
+            size_t take = left < ZEROS_BLOCK ? left : ZEROS_BLOCK;
+            left -= take;
+            BrotliEncoderOperation op = left ? BROTLI_OPERATION_PROCESS
+                                             : BROTLI_OPERATION_FINISH;
+            const uint8_t *next_in = zeros;
+            size_t avail_in = take;
+            do {
+                uint8_t *next_out = chunk;
+                size_t avail_out = sizeof chunk;
+                if (!BrotliEncoderCompressStream(bs, op, &avail_in, &next_in,
+                                                 &avail_out, &next_out, NULL))
+                    abort();
+                tb_buf_put(out, chunk, sizeof chunk - avail_out);
+            } while (avail_in || BrotliEncoderHasMoreOutput(bs) ||
+                     (op == BROTLI_OPERATION_FINISH && !BrotliEncoderIsFinished(bs)));
+            if (!left)
+                break;
+        }
+        BrotliEncoderDestroyInstance(bs);
+        return;
+    }
+    abort();
+}
