@@ -5,10 +5,12 @@
  *
  * Stages: worker threads read files (input decompression, capture
  * parsing) and run their flows (core/pipe); a file at least split_bytes
- * large is read by one thread while its flows run on `threads` shard
- * threads (split.c). Results travel as pieces (ordered items, chunk.h) to
- * the main thread, the writer, which replays them into the sink file by
- * file in the run's order: so output bytes do not depend on the threads.
+ * large is read by one thread while its flows run on `threads` shards,
+ * one of them in the reading thread (split.c). Records are framed and
+ * compressed per device on the workers (devframes.h). Results travel as
+ * pieces (ordered items, chunk.h) to the main thread, the writer, which
+ * replays them into the sink file by file in the run's order: so output
+ * bytes do not depend on the threads.
  * Memory is bounded by the files in flight (threads + 2) and a cap on the
  * pieces queued behind the file being written (a worker ahead waits).
  *

@@ -505,12 +505,21 @@ static void on_progress(void *ud, uint64_t bytes, size_t files, bool final)
     progress_update(&c->prog, c->s, final);
 }
 
-/* Files at least this large run split across flows (with -j 2 or more);
-   LEAKTRAWL_SPLIT_BYTES overrides (tests force splits on small files). */
-static uint64_t split_bytes(void)
+/* Files at least this large run split across flows (with -j 2 or more):
+   a file that is a large part of the run's work, which whole-file
+   parallelism cannot spread (an eighth of a thread's share, at least 64
+   MiB: splitting costs copies). LEAKTRAWL_SPLIT_BYTES overrides (tests
+   force splits on small files). */
+static uint64_t split_bytes(const struct lt_scan *s)
 {
     const char *v = getenv("LEAKTRAWL_SPLIT_BYTES");
-    return v && *v ? strtoull(v, NULL, 10) : (256ull << 20);
+    if (v && *v)
+        return strtoull(v, NULL, 10);
+    uint64_t total = 0;
+    for (size_t i = 0; i < s->n_files; i++)
+        total += s->files[i].in->size;
+    uint64_t share = total / ((uint64_t)(s->opts->threads ? s->opts->threads : 1) * 8);
+    return share > (64ull << 20) ? share : (64ull << 20);
 }
 
 enum lt_err lt_scan_run(struct lt_scan *s)
@@ -584,7 +593,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         goto out;
     struct lt_pipe_cfg cfg = { &o->lim, { s->manifest, mt, browsing, shapes },
                                &addrs, o->values, o->requests_path != NULL };
-    struct lt_pipeline_cfg pcfg = { &cfg, o->threads, split_bytes() };
+    struct lt_pipeline_cfg pcfg = { &cfg, o->threads, split_bytes(s) };
     struct lt_pipeline_sink sink = {
         &c, { &c, on_request, on_warn, NULL, on_flow, on_frame, on_count },
         on_file_begin, on_file_done, on_progress,
