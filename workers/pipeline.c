@@ -65,53 +65,55 @@ static struct lt_chunk *pw_chunk(struct piece_writer *w)
     return &w->cur->c;
 }
 
-/* Items keep their replay order; the frame tag is not used again. */
+/* Items keep their replay order; the frame tag is not used again. A piece
+   item that cannot be added (out of memory) fails the file: nothing of it
+   is committed. */
+static void pw_added(void *ud, enum lt_err e)
+{
+    struct piece_writer *w = ud;
+    if (e != LT_OK && w->err == LT_OK)
+        w->err = e;
+}
+
 static void pw_request(void *ud, const uint8_t *row, size_t len)
 {
     struct lt_chunk *c = pw_chunk(ud);
     if (c)
-        lt_chunk_request(c, 0, row, len);
+        pw_added(ud, lt_chunk_request(c, 0, row, len));
 }
 
 static void pw_warn(void *ud, const char *msg)
 {
     struct lt_chunk *c = pw_chunk(ud);
     if (c)
-        lt_chunk_warn(c, 0, msg);
-}
-
-static void pw_leak(void *ud, const char *device, const char *app,
-                    const char *kind, const uint8_t *line, size_t len)
-{
-    struct lt_chunk *c = pw_chunk(ud);
-    if (c)
-        lt_chunk_leak(c, 0, device, app, kind, line, len);
+        pw_added(ud, lt_chunk_warn(c, 0, msg));
 }
 
 static void pw_flow(void *ud, const struct lt_flow_summary *fs)
 {
     struct lt_chunk *c = pw_chunk(ud);
     if (c)
-        lt_chunk_flow(c, 0, fs);
+        pw_added(ud, lt_chunk_flow(c, 0, fs));
 }
 
 static void pw_frame(void *ud, const char *device, const uint8_t *data, size_t len)
 {
     struct lt_chunk *c = pw_chunk(ud);
-    if (c && lt_chunk_zframe(c, device, data, len) != LT_OK)
-        ((struct piece_writer *)ud)->err = LT_E_NOMEM;
+    if (c)
+        pw_added(ud, lt_chunk_zframe(c, device, data, len));
 }
 
 static void pw_count(void *ud, const char *device, const char *app,
                      const char *kind, uint64_t n)
 {
     struct lt_chunk *c = pw_chunk(ud);
-    if (c && lt_chunk_count(c, device, app, kind, n) != LT_OK)
-        ((struct piece_writer *)ud)->err = LT_E_NOMEM;
+    if (c)
+        pw_added(ud, lt_chunk_count(c, device, app, kind, n));
 }
 
+/* Records never reach a piece as lines: devframes frames them first. */
 const struct lt_pipe_hooks pw_hooks_template = { NULL, pw_request, pw_warn,
-                                                 pw_leak, pw_flow, pw_frame,
+                                                 NULL, pw_flow, pw_frame,
                                                  pw_count };
 
 /* ---- workers ---- */
@@ -138,7 +140,6 @@ struct pool {
     struct slot **inflight;        /* ring: files from `head` on, in order */
     size_t inflight_cap, first, n_inflight;
     size_t next;                   /* next file to hand out */
-    uint32_t busy;                 /* workers running a job */
     bool split_busy;               /* a split file holds every worker */
     const struct lt_pipeline_sink *sink;
     size_t committed;
@@ -163,13 +164,13 @@ static void run_job(struct worker *wk, struct slot *s)
     const struct lt_pipeline_file *f = &r->files[s->idx];
     enum lt_err e;
     pw_init(&wk->w, r, s);
+    pw_init(&wk->wr, r, s);
     struct lt_pipe_hooks to_pieces = pw_hooks_template;
     to_pieces.ud = &wk->w;
     wk->df.out = to_pieces;
     struct lt_pipe_hooks hooks = lt_devframes_hooks(&wk->df);
     if (is_split(wk->pool, s->idx)) {
         struct lt_pipe_hooks reader = pw_hooks_template;
-        pw_init(&wk->wr, r, s);
         reader.ud = &wk->wr;
         lt_pipe_set_hooks(wk->pipe, &reader);
         e = split_run_file(r, wk->pipe, s, &hooks);
@@ -185,7 +186,7 @@ static void run_job(struct worker *wk, struct slot *s)
     pw_flush(&wk->w);
     uv_mutex_lock(&r->mu);
     s->interrupted = atomic_load(&r->stop) != 0;
-    s->err = e != LT_OK ? e : wk->w.err;
+    s->err = e != LT_OK ? e : wk->w.err != LT_OK ? wk->w.err : wk->wr.err;
     s->done = true;
     /* sent under the lock: the writer cannot see the last file done, end
        the loop and close this handle before the send is over */
