@@ -127,6 +127,7 @@ struct worker {
     struct piece_writer wr;        /* split: the reader's warnings (the
                                       merges use w from other threads) */
     struct lt_devframes df;        /* records framed here, not by the writer */
+    struct lt_prefetch *prefetch;  /* compressed input decompressed ahead */
 };
 
 /* Jobs handed out by the main thread, taken by idle workers. */
@@ -412,16 +413,22 @@ enum lt_err lt_pipeline_run(const struct lt_pipeline_cfg *cfg,
         wk->r = &pl.r;
         wk->pool = &pl;
         wk->pipe = lt_pipe_new(c.pipe, &pw_hooks_template);
-        if (!wk->pipe || lt_devframes_init(&wk->df, &pw_hooks_template) != LT_OK) {
+        wk->prefetch = lt_prefetch_new();
+        if (!wk->pipe || !wk->prefetch ||
+            lt_devframes_init(&wk->df, &pw_hooks_template) != LT_OK) {
             lt_pipe_free(wk->pipe);
+            lt_prefetch_free(wk->prefetch);
             lt_devframes_release(&wk->df);
             e = LT_E_NOMEM;
             snprintf(msg, msg_cap, "out of memory setting up the pipeline");
             break;
         }
         lt_pipe_watch(wk->pipe, &pl.r.stop, &pl.r.bytes_read);
+        struct lt_pipe_source src = lt_prefetch_source(wk->prefetch);
+        lt_pipe_set_source(wk->pipe, &src);
         if (uv_thread_create(&wk->th, worker_main, wk) != 0) {
             lt_pipe_free(wk->pipe);
+            lt_prefetch_free(wk->prefetch);
             lt_devframes_release(&wk->df);
             e = LT_E_NOMEM;
             snprintf(msg, msg_cap, "cannot start a worker thread");
@@ -442,6 +449,7 @@ enum lt_err lt_pipeline_run(const struct lt_pipeline_cfg *cfg,
     for (uint32_t i = 0; i < started; i++) {
         uv_thread_join(&pl.w[i].th);
         lt_pipe_free(pl.w[i].pipe);
+        lt_prefetch_free(pl.w[i].prefetch);
         lt_devframes_release(&pl.w[i].df);
     }
     for (size_t k = 0; k < pl.n_inflight; k++) {

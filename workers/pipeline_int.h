@@ -11,6 +11,7 @@
 
 #include "devframes.h"
 #include "pipeline.h"
+#include "prefetch.h"
 
 #define PIECE_BYTES (1u << 20)     /* items per piece before it is handed on */
 #define QUEUED_MAX (64u << 20)     /* piece bytes a file ahead may queue */

@@ -54,6 +54,8 @@ struct lt_pipe {
     uint32_t n_apps;
     const atomic_int *stop;       /* lt_pipe_watch */
     atomic_uint_fast64_t *bytes_read;
+    struct lt_pipe_source src;    /* read == NULL: lt_input_read */
+    uint64_t raw_seen;            /* its bytes counted in *bytes_read */
     /* the tick clock */
     uint32_t tick_packets;
     uint64_t tick_bytes;
@@ -152,6 +154,14 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
     return p;
 }
 
+void lt_pipe_set_source(struct lt_pipe *p, const struct lt_pipe_source *src)
+{
+    if (src)
+        p->src = *src;
+    else
+        memset(&p->src, 0, sizeof p->src);
+}
+
 void lt_pipe_set_hooks(struct lt_pipe *p, const struct lt_pipe_hooks *hooks)
 {
     p->hooks = *hooks;
@@ -175,6 +185,27 @@ void lt_pipe_free(struct lt_pipe *p)
     lt_free(p);
 }
 
+/* The next bytes of the file, from the source or the input itself; the
+   file's bytes read so far go to the watcher's progress. */
+static enum lt_err pipe_read(struct lt_pipe *p, struct lt_input *in, uint8_t *dst,
+                             size_t cap, size_t *got)
+{
+    uint64_t raw = 0;
+    enum lt_err e;
+    if (p->src.read) {
+        e = p->src.read(p->src.ud, dst, cap, got, &raw);
+    } else {
+        e = lt_input_read(in, dst, cap, got);
+        raw = in->raw_bytes;
+    }
+    if (p->bytes_read && raw > p->raw_seen)
+        atomic_fetch_add_explicit(p->bytes_read, raw - p->raw_seen,
+                                  memory_order_relaxed);
+    if (raw > p->raw_seen)
+        p->raw_seen = raw;
+    return e;
+}
+
 /* Read until the window holds at least want bytes after start, or the input
    ends. Moves the unparsed tail to the front first when space is short.
    Returns LT_OK (maybe fewer bytes: EOF), or the input's error. */
@@ -193,11 +224,7 @@ static enum lt_err refill(struct lt_pipe *p, struct lt_input *in,
             room = LT_PIPE_READ;
         if (p->stop && atomic_load_explicit(p->stop, memory_order_relaxed))
             return LT_E_INTERRUPTED;
-        uint64_t raw = in->raw_bytes;
-        enum lt_err e = lt_input_read(in, p->win + *end, room, &got);
-        if (p->bytes_read)
-            atomic_fetch_add_explicit(p->bytes_read, in->raw_bytes - raw,
-                                      memory_order_relaxed);
+        enum lt_err e = pipe_read(p, in, p->win + *end, room, &got);
         *end += got;
         if (e == LT_END)
             return LT_OK;
@@ -420,7 +447,7 @@ static enum lt_err run_har(struct lt_pipe *p, struct lt_input *in, size_t have)
             want = 1u << 20;
         if ((e = lt_buf_reserve(&doc, want)) != LT_OK)
             break;
-        enum lt_err re = lt_input_read(in, doc.p + doc.len, want, &got);
+        enum lt_err re = pipe_read(p, in, doc.p + doc.len, want, &got);
         doc.len += got;
         if (re == LT_END)
             break;
@@ -496,6 +523,9 @@ enum lt_err lt_pipe_run_file_split(struct lt_pipe *p, const char *path,
         return e == LT_E_NOMEM ? e : LT_OK;
     }
     res->comp = in.comp;
+    p->raw_seen = 0;
+    if (p->src.begin)
+        p->src.begin(p->src.ud, &in);
     e = refill(p, &in, &start, &end, LT_PIPE_SNIFF);
     if (e != LT_OK) {
         input_failed(p, &in, e);
@@ -521,6 +551,8 @@ enum lt_err lt_pipe_run_file_split(struct lt_pipe *p, const char *path,
             break;
         }
     }
+    if (p->src.end)
+        p->src.end(p->src.ud); /* the input is ours again */
     res->bytes_read = in.raw_bytes;
     res->bytes_decoded = in.out_bytes;
     res->st = p->st;

@@ -67,6 +67,23 @@ struct lt_pipe *lt_pipe_new(const struct lt_pipe_cfg *cfg,
                             const struct lt_pipe_hooks *hooks);
 void lt_pipe_free(struct lt_pipe *p); /* NULL does nothing */
 
+/* Where the pipe's bytes come from, when not straight from lt_input_read
+   on the file it opened: a source may decompress ahead on another thread
+   (workers/prefetch.h). Calls come from the pipe's thread. */
+struct lt_pipe_source {
+    void *ud;
+    /* in is open (borrowed until end). */
+    void (*begin)(void *ud, struct lt_input *in);
+    /* lt_input_read's contract; *raw: bytes of the file read so far. */
+    enum lt_err (*read)(void *ud, uint8_t *dst, size_t cap, size_t *got,
+                        uint64_t *raw);
+    /* Before in is closed: stop reading it. */
+    void (*end)(void *ud);
+};
+
+/* Use src (copied; NULL: lt_input_read) from the next file on. */
+void lt_pipe_set_source(struct lt_pipe *p, const struct lt_pipe_source *src);
+
 /* Replace the hooks given to lt_pipe_new (between files). */
 void lt_pipe_set_hooks(struct lt_pipe *p, const struct lt_pipe_hooks *hooks);
 
