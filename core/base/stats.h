@@ -69,7 +69,8 @@
     X(caps, ratio_cap)             /* decompression cut at max_ratio */  \
     X(caps, depth_cap)             /* decoding stopped at max_depth */   \
     X(caps, msg_decoded_cap)       /* a message's decoding budget spent */\
-    X(caps, pieces_cap)            /* a message's piece budget spent */
+    X(caps, pieces_cap)            /* a message's piece budget spent */   \
+    X(caps, chunk_cap)             /* items over 256 MiB between ticks */
 
 struct lt_stats {
 #define LT__STATS_FIELD(group, name) uint64_t name;

@@ -28,7 +28,6 @@ static size_t pad8(size_t n) { return (n + 7) & ~(size_t)7; }
 void lt_chunk_init(struct lt_chunk *c)
 {
     lt_buf_init(&c->items, LT_CHUNK_MAX);
-    c->dropped = 0;
 }
 
 void lt_chunk_release(struct lt_chunk *c)
@@ -44,10 +43,10 @@ static enum lt_err add(struct lt_chunk *c, enum item_type t, uint64_t frame,
     for (int i = 0; i < n; i++)
         len += part_len[i];
     if (len > UINT32_MAX)
-        return c->dropped++, LT_E_LIMIT;
+        return LT_E_LIMIT;
     enum lt_err e = lt_buf_reserve(&c->items, sizeof(struct item_hdr) + pad8(len));
     if (e != LT_OK)
-        return c->dropped++, e;
+        return e;
     struct item_hdr h = { frame, (uint32_t)len, t };
     uint8_t *w = c->items.p + c->items.len;
     memcpy(w, &h, sizeof h);

@@ -63,7 +63,6 @@ struct lt_pipe_hooks {
 
 struct lt_chunk {
     struct lt_buf items;       /* headers and payloads, 8-byte aligned */
-    uint64_t dropped;          /* items refused at LT_CHUNK_MAX */
 };
 
 void lt_chunk_init(struct lt_chunk *c);
@@ -71,8 +70,8 @@ void lt_chunk_release(struct lt_chunk *c);
 static inline void lt_chunk_reset(struct lt_chunk *c) { lt_buf_reset(&c->items); }
 static inline bool lt_chunk_empty(const struct lt_chunk *c) { return c->items.len == 0; }
 
-/* Add an item. An item over LT_CHUNK_MAX (or out of memory) is counted in
-   c->dropped and left out: LT_E_LIMIT / LT_E_NOMEM. */
+/* Add an item. An item over LT_CHUNK_MAX (or out of memory) is left out:
+   LT_E_LIMIT / LT_E_NOMEM (the caller counts it). */
 enum lt_err lt_chunk_leak(struct lt_chunk *c, uint64_t frame, const char *device,
                           const char *app, const char *kind,
                           const uint8_t *line, size_t len);

@@ -58,6 +58,14 @@ struct lt_flowshard {
     const struct lt_pkt_meta *cur_meta;
 };
 
+/* An item the chunk could not take (LT_CHUNK_MAX between two ticks, or
+   memory) is counted, not silently lost. */
+static void emitted(struct lt_flowshard *s, enum lt_err e)
+{
+    if (e != LT_OK)
+        s->st.chunk_cap++;
+}
+
 /* Count a record against the flow it came from, then emit it with the
    flow's device. */
 static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
@@ -66,8 +74,8 @@ static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
     struct shard_flow *sf = s->cur_flow ? s->cur_flow->user : NULL;
     if (sf)
         sf->leaks++;
-    lt_chunk_leak(&s->out, s->cur_meta->frame, sf ? sf->device : s->device,
-                  sf ? sf->app : "", kind, line, len);
+    emitted(s, lt_chunk_leak(&s->out, s->cur_meta->frame, sf ? sf->device : s->device,
+                  sf ? sf->app : "", kind, line, len));
 }
 
 static void emit_request(struct lt_flowshard *s, const struct lt_msg_ctx *ctx,
@@ -78,7 +86,7 @@ static void emit_request(struct lt_flowshard *s, const struct lt_msg_ctx *ctx,
     lt_buf_reset(&s->row);
     if (lt_tsv_request_row(&s->row, ctx->capture, ctx->frame, req->host,
                            req->method, req->target) == LT_OK)
-        lt_chunk_request(&s->out, ctx->frame, s->row.p, s->row.len);
+        emitted(s, lt_chunk_request(&s->out, ctx->frame, s->row.p, s->row.len));
     /* a row over the cap is left out, not fatal */
 }
 
@@ -308,7 +316,7 @@ static void on_close(void *ud, struct lt_flow *f)
         sf->device, sf->app, host ? host : "", f->ip_version, dst,
         sf->bytes[sf->client], sf->clear, sf->tls, sf->leaks,
     };
-    lt_chunk_flow(&s->out, f->last.frame, &fs);
+    emitted(s, lt_chunk_flow(&s->out, f->last.frame, &fs));
     hello_release(s, sf);
     lt_free(sf);
     f->user = NULL;
@@ -343,7 +351,7 @@ static void quic_name(struct lt_flowshard *s, const struct lt_flowshard_pkt *pkt
         endpoint_device(s, l4->ip_version, l4->src, l4->dst), pkt->app,
         host, l4->ip_version, l4->dst, l4->payload.len, false, true, 0,
     };
-    lt_chunk_flow(&s->out, pkt->frame, &fs);
+    emitted(s, lt_chunk_flow(&s->out, pkt->frame, &fs));
 }
 
 static bool is_dns(const struct lt_l4 *l4)
@@ -377,7 +385,7 @@ void lt_flowshard_packet(struct lt_flowshard *s, const struct lt_flowshard_pkt *
             snprintf(msg, sizeof msg,
                      "out of memory for a TCP segment at frame %llu in '%s'",
                      (unsigned long long)pkt->frame, s->name);
-            lt_chunk_warn(&s->out, pkt->frame, msg);
+            emitted(s, lt_chunk_warn(&s->out, pkt->frame, msg));
         }
     }
     s->cur = NULL;
