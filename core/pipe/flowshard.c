@@ -74,8 +74,9 @@ static void on_leak(void *ud, const char *kind, const uint8_t *line, size_t len)
     struct shard_flow *sf = s->cur_flow ? s->cur_flow->user : NULL;
     if (sf)
         sf->leaks++;
-    emitted(s, lt_chunk_leak(&s->out, s->cur_meta->frame, sf ? sf->device : s->device,
-                  sf ? sf->app : "", kind, line, len));
+    emitted(s, lt_chunk_leak(&s->out, s->cur_meta->frame,
+                             sf ? sf->device : s->device, sf ? sf->app : "",
+                             kind, line, len));
 }
 
 static void emit_request(struct lt_flowshard *s, const struct lt_msg_ctx *ctx,
