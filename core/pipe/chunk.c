@@ -219,7 +219,11 @@ enum lt_err lt_chunks_replay(struct lt_chunk *const *cs, size_t n,
         }
     if (e == LT_OK) {
         struct order_ent *v = (struct order_ent *)order->p;
-        qsort(v, count, sizeof *v, order_cmp);
+        size_t sorted = 1;
+        while (sorted < count && order_cmp(&v[sorted - 1], &v[sorted]) <= 0)
+            sorted++;
+        if (sorted < count) /* usually in order already; closes are not */
+            qsort(v, count, sizeof *v, order_cmp);
         for (size_t k = 0; k < count; k++)
             replay_one(cs[v[k].chunk]->items.p + v[k].off, h);
     } else { /* no room to sort: keep the records, in emission order */

@@ -99,13 +99,11 @@ void lt_leaks_release(struct lt_leaks *lk)
 static bool first_sighting(struct lt_leaks *lk, const char *kind,
                            struct lt_span value, const struct lt_piece *pc)
 {
-    uint64_t h = lt_fnv1a(LT_FNV_SEED, kind, strlen(kind) + 1);
-    h = lt_fnv1a(h, value.p, value.len);
+    uint64_t h = lt_hash_bytes(LT_FNV_SEED, kind, strlen(kind));
+    h = lt_hash_bytes(h, value.p, value.len);
     for (size_t i = 0; i < pc->chain_len; i++) {
-        uint8_t k = (uint8_t)pc->chain[i].kind;
-        h = lt_fnv1a(h, &k, 1);
-        h = lt_fnv1a(h, pc->chain[i].name.p, pc->chain[i].name.len);
-        h = lt_fnv1a(h, "\0", 1);
+        h = lt_hash_bytes(h ^ (uint64_t)pc->chain[i].kind, pc->chain[i].name.p,
+                          pc->chain[i].name.len);
     }
     h = lt_mix64(h) | 1; /* 0 marks an empty slot */
     if (lk->n_seen * 4 >= (lk->seen_mask + 1) * 3)
