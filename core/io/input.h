@@ -53,7 +53,10 @@ enum lt_err lt_input_open(struct lt_input *in, const char *path);
  * msg explains every error. After an error, further calls return LT_END.
  * zstd reports no progress with an error, so what it decoded in the step
  * that failed (a frame whose checksum does not match) is not handed out:
- * how much of a failed zstd frame comes out depends on cap.
+ * how much of a failed zstd frame comes out depends on cap. liblzma finds
+ * some corruptions at other points with other output sizes: how much of a
+ * corrupt xz stream comes out depends on cap too (the pipeline reads in
+ * fixed sizes, so a run is repeatable).
  */
 enum lt_err lt_input_read(struct lt_input *in, uint8_t *dst, size_t cap,
                           size_t *got);
