@@ -251,12 +251,21 @@ static void hand_out(struct pool *pl)
     }
 }
 
+/* Every file is written. */
 static bool finished(const struct pool *pl)
 {
-    if (pl->n_inflight)
+    return pl->n_inflight == 0 && pl->next == pl->r.n_files;
+}
+
+/* No job waits and every file in flight is done (written or not). */
+static bool idle(const struct pool *pl)
+{
+    if (pl->jobs_n)
         return false;
-    return pl->next == pl->r.n_files || atomic_load(&pl->r.stop) ||
-           pl->fatal != LT_OK;
+    for (size_t k = 0; k < pl->n_inflight; k++)
+        if (!pl->inflight[(pl->first + k) % pl->inflight_cap]->done)
+            return false;
+    return true;
 }
 
 static void close_handles(struct pool *pl);
@@ -311,17 +320,12 @@ static void write_ready(struct pool *pl)
             pl->fatal = e;
         hand_out(pl);
     }
+    /* after a signal or a fatal error nothing more is committed: the
+       workers stop at their next read, and the loop ends once they idle */
     bool over = pl->fatal != LT_OK || atomic_load(&r->stop);
-    uv_mutex_unlock(&r->mu);
-    if (over) /* stop the workers at their next read */
+    if (over)
         atomic_store(&r->stop, 1);
-    uv_mutex_lock(&r->mu);
-    bool all_done = finished(pl);
-    if (over) { /* nothing more will be committed once workers are idle */
-        all_done = pl->jobs_n == 0;
-        for (size_t k = 0; k < pl->n_inflight && all_done; k++)
-            all_done = pl->inflight[(pl->first + k) % pl->inflight_cap]->done;
-    }
+    bool all_done = over ? idle(pl) : finished(pl);
     uv_mutex_unlock(&r->mu);
     if (all_done)
         close_handles(pl);
