@@ -9,7 +9,6 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "core/base/buf.h"
 #include "core/base/hash.h"
 #include "core/conf/assign.h"
 #include "core/io/outfile.h"
@@ -17,11 +16,9 @@
 #include "core/match/matcher.h"
 #include "core/match/shapes.h"
 #include "core/out/tsv.h"
-#include "core/out/zframe.h"
 #include "journal.h"
 #include "pipeline.h"
 #include "resume.h"
-
 
 /* Progress on stderr (SPEC --progress): a bar redrawn in place on a
    terminal, else one line every few seconds (the pipeline's timer). */
