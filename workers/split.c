@@ -133,9 +133,17 @@ static void add_item(struct shard_th *t, const struct pkt_item *it,
    other shards' packets are copied and handed over. */
 static void complete_tick(struct shard_th *t);
 
-static void on_packet(void *ud, uint32_t shard, const struct lt_flowshard_pkt *pkt)
+/* The shard of a flow: the reader's own shard (0) takes one share of the
+   flows, the others two each, as the reader also parses and copies. */
+static uint32_t owner(const struct split_job *j, uint64_t flow_hash)
 {
-    struct split_job *j = ud;
+    uint64_t u = (flow_hash >> 32) % (2 * (uint64_t)j->n - 1);
+    return u == 0 ? 0 : (uint32_t)((u + 1) / 2);
+}
+
+static void to_shard(struct split_job *j, uint32_t shard,
+                     const struct lt_flowshard_pkt *pkt)
+{
     if (shard == 0) {
         lt_flowshard_packet(j->sh[0].sh, pkt);
         return;
@@ -160,6 +168,20 @@ static void on_packet(void *ud, uint32_t shard, const struct lt_flowshard_pkt *p
     }
     it.shadow = pkt->shadow;
     add_item(&j->sh[shard], &it, pkt->app, l4->payload.p, l4->payload.len);
+}
+
+static void on_packet(void *ud, uint64_t flow_hash, const struct lt_flowshard_pkt *pkt)
+{
+    struct split_job *j = ud;
+    uint32_t own = owner(j, flow_hash);
+    to_shard(j, own, pkt);
+    if (!lt_flowshard_pkt_names(pkt->l4))
+        return;
+    struct lt_flowshard_pkt shadow = *pkt; /* it may name addresses: all learn */
+    shadow.shadow = true;
+    for (uint32_t i = 0; i < j->n; i++)
+        if (i != own)
+            to_shard(j, i, &shadow);
 }
 
 static void on_tick(void *ud, int64_t now)
@@ -294,7 +316,7 @@ enum lt_err split_run_file(struct run *r, struct lt_pipe *p, struct slot *s,
         }
     }
     if (e == LT_OK) {
-        struct lt_pipe_split split = { &j, n, on_packet, on_tick };
+        struct lt_pipe_split split = { &j, on_packet, on_tick };
         e = lt_pipe_run_file_split(p, f->path, f->name, f->device,
                                    f->skip_unknown, &s->res, &split);
     }

@@ -322,14 +322,7 @@ static void handle_packet(struct lt_pipe *p, const struct lt_packet *pkt,
         lt_flowshard_packet(p->shard, &sp);
         return;
     }
-    uint32_t own = (uint32_t)((lt_flow_hash(&l4) >> 32) % p->split->n);
-    p->split->packet(p->split->ud, own, &sp);
-    if (l4.proto == 17) { /* it may name addresses: every shard learns */
-        sp.shadow = true;
-        for (uint32_t i = 0; i < p->split->n; i++)
-            if (i != own)
-                p->split->packet(p->split->ud, i, &sp);
-    }
+    p->split->packet(p->split->ud, lt_flow_hash(&l4), &sp);
 }
 
 /* Describe an input-layer error; the file stops there. */

@@ -31,12 +31,14 @@
 #include "flowshard.h"
 
 /* The split of a file across shards that run elsewhere (workers/): the
-   reader hands over every packet of a flow to shard hash % n, name
-   packets to all (shadows), and ticks to all. Borrowed for the call. */
+   reader hands over every packet with its flow's hash (the same for both
+   directions, lt_flow_hash), and ticks. The split sends all packets of a
+   flow to one shard, and packets that may name addresses
+   (lt_flowshard_pkt_names) to the others too, as shadows. Borrowed for
+   the call. */
 struct lt_pipe_split {
     void *ud;
-    uint32_t n;                          /* shards, at least 2 */
-    void (*packet)(void *ud, uint32_t shard, const struct lt_flowshard_pkt *pkt);
+    void (*packet)(void *ud, uint64_t flow_hash, const struct lt_flowshard_pkt *pkt);
     /* Every shard: advance the clock; the items emitted since the last
        tick form one chunk. */
     void (*tick)(void *ud, int64_t now);
