@@ -69,7 +69,9 @@ static void pf_begin(void *ud, struct lt_input *in)
     pf->head = pf->n = 0;
     pf->ended = pf->stop = false;
     pf->end_err = LT_END;
-    pf->threaded = in->comp != LT_COMP_NONE &&
+    /* a thread per file pays off for compressed input and for files large
+       enough that the read copy shows (a small file is read in one go) */
+    pf->threaded = (in->comp != LT_COMP_NONE || in->file_size >= LT_PREFETCH_PLAIN_MIN) &&
                    uv_thread_create(&pf->th, producer, pf) == 0;
 }
 
