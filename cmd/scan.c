@@ -281,9 +281,6 @@ int cmd_scan(int argc, char **argv)
         return rc < 0 ? LT_EXIT_OK : rc;
     if ((rc = resolve_shard(&o, shard_arg)))
         return rc;
-    if (o.resume && o.verbosity >= 0)
-        fprintf(stderr, "leaktrawl: warning: --resume is not implemented yet; "
-                        "every input is processed\n");
 
     struct lt_manifest manifest = { 0 };
     char msg[4600];

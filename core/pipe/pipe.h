@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pipe.h - one input file through every layer, single-threaded (pipe layer:
+ * pipe.h - one input file through every layer, in one thread (pipe layer:
  * the only layer that sees all others: io → fmt → flow → http).
  *
  * A pipe owns one thread's reusable state: the input window, the capture
