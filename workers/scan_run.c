@@ -16,6 +16,7 @@
 #include "core/match/matcher.h"
 #include "core/match/shapes.h"
 #include "core/out/tsv.h"
+#include "core/out/zframe.h"
 #include "journal.h"
 #include "pipeline.h"
 #include "resume.h"
@@ -40,6 +41,7 @@ struct run_ctx {
     const char *requests_msg;
     enum lt_err write_err;
     struct lt_journal *journal;
+    struct lt_buf empty_frame;     /* a zstd frame of no records */
 };
 
 static double now_s(void)
@@ -423,6 +425,9 @@ static enum lt_err on_file_done(void *ud, size_t i, struct lt_file_result *res)
         snprintf(f->res.error, sizeof f->res.error, "cannot read '%s': %s",
                  f->in->rel, f->in->error);
         on_warn(c, f->res.error);
+        /* no worker framed it: its device still gets its (empty) frame,
+           as for every file, so the device file is a zstd stream */
+        on_frame(c, f->device, c->empty_frame.p, c->empty_frame.len);
     } else {
         f->res = *res;
         lt_stats_add(&s->totals, &f->res.st);
@@ -575,7 +580,11 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         goto out;
     }
     pf = calloc(s->n_files ? s->n_files : 1, sizeof *pf);
-    if (!pf) {
+    struct lt_zframe *z = lt_zframe_new(3);
+    lt_buf_init(&c.empty_frame, 4096);
+    enum lt_err ze = z ? lt_zframe_compress(z, "", 0, &c.empty_frame) : LT_E_NOMEM;
+    lt_zframe_free(z);
+    if (!pf || ze != LT_OK) {
         snprintf(s->msg, sizeof s->msg, "out of memory setting up the pipeline");
         e = LT_E_NOMEM;
         goto out;
@@ -609,6 +618,7 @@ enum lt_err lt_scan_run(struct lt_scan *s)
         }
     }
 out:
+    lt_buf_release(&c.empty_frame);
     lt_journal_close(c.journal);
     free(pf);
     lt_matcher_free(mt);
