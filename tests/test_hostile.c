@@ -19,15 +19,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include "tb_capture.h"
 #include "tb_compress.h"
 #include "tb_conv.h"
 #include "tb_encode.h"
 #include "tb_packet.h"
+#include "tb_run.h"
 
 #define AID "a1b2c3d4e5f60718"
 #define CLI "192.168.1.23"
@@ -79,54 +78,24 @@ struct run {
 /* leaktrawl scan -q -o OUT -m m.json [extra...] in/ */
 static struct run scan(const char *const *extra)
 {
-    const char *dir = getenv("LT_BINARY_DIR");
-    char bin[1024];
-    snprintf(bin, sizeof bin, "%s/cmd/leaktrawl", dir ? dir : "build");
-    const char *argv[40] = { "leaktrawl", "scan", "-q", "-o", path_in("out"), "-m",
+    const char *args[40] = { "scan", "-q", "-o", path_in("out"), "-m",
                              path_in("m.json") };
-    int n = 7;
+    int n = 6;
     for (int i = 0; extra && extra[i] && n < 37; i++)
-        argv[n++] = extra[i];
-    argv[n++] = path_in("in");
-    argv[n] = NULL;
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        if (!freopen(path_in("stderr.txt"), "w", stderr) ||
-            !freopen("/dev/null", "w", stdout))
-            _exit(99);
-        struct rlimit cpu = { CPU_MAX_S, CPU_MAX_S + 5 };
-        setrlimit(RLIMIT_CPU, &cpu);
-        execv(bin, (char *const *)argv);
-        _exit(98);
-    }
-    int st;
-    struct rusage ru;
-    cr_assert_eq(wait4(pid, &st, 0, &ru), pid);
-    struct run r = { WIFEXITED(st) ? WEXITSTATUS(st) : -1,
-                     WIFSIGNALED(st) ? WTERMSIG(st) : 0, ru.ru_maxrss };
+        args[n++] = extra[i];
+    args[n++] = path_in("in");
+    args[n] = NULL;
+    struct tb_run_opts o = { .err_path = path_in("stderr.txt"), .cpu_limit_s = CPU_MAX_S };
+    int code = tb_run(&o, args);
+    struct run r = { code > 128 ? -1 : code, code > 128 ? code - 128 : 0,
+                     tb_run_last_rss_kb() };
     return r;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    struct tb_buf b = { 0 };
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        tb_buf_put(&b, chunk, n);
-    fclose(f);
-    tb_buf_u8(&b, 0);
-    return (char *)b.p;
 }
 
 /* The run ended by itself, with 0 or 3, under the memory bound. */
 static void expect_sane(struct run r)
 {
-    char *err = slurp(path_in("stderr.txt"));
+    char *err = tb_slurp(path_in("stderr.txt"));
     cr_assert(r.code == 0 || r.code == 3, "exit %d (signal %d); stderr: %.2000s", r.code,
               r.sig, err ? err : "");
     free(err);
@@ -164,28 +133,14 @@ static char *leak_hosts(void)
 {
     struct tb_buf hosts = { 0 };
     tb_buf_u8(&hosts, ' ');
-    FILE *f = fopen(path_in("out/phone.jsonl.zst"), "rb");
-    if (!f) {
+    struct tb_buf text = { 0 };
+    struct stat sb;
+    if (stat(path_in("out/phone.jsonl.zst"), &sb) != 0) {
         tb_buf_u8(&hosts, 0);
         return (char *)hosts.p;
     }
-    struct tb_buf z = { 0 }, text = { 0 };
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        tb_buf_put(&z, chunk, n);
-    fclose(f);
-    ZSTD_DStream *ds = ZSTD_createDStream();
-    ZSTD_inBuffer in = { z.p, z.len, 0 };
-    while (in.pos < in.size) {
-        uint8_t buf[65536];
-        ZSTD_outBuffer o = { buf, sizeof buf, 0 };
-        size_t r = ZSTD_decompressStream(ds, &o, &in);
-        cr_assert(!ZSTD_isError(r), "phone.jsonl.zst: %s", ZSTD_getErrorName(r));
-        tb_buf_put(&text, buf, o.pos);
-    }
-    ZSTD_freeDStream(ds);
-    tb_buf_release(&z);
+    cr_assert(tb_unzstd_file(path_in("out/phone.jsonl.zst"), &text),
+              "phone.jsonl.zst is not whole zstd frames");
     tb_buf_u8(&text, 0);
     const char *p = (const char *)text.p;
     while (*p) {

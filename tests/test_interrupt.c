@@ -117,7 +117,7 @@ static int scan(const char *out, const char *const *extra, const char *const *en
         args[n++] = extra[i];
     args[n++] = path_in("in");
     args[n] = NULL;
-    struct tb_run_opts o = { env, path_in("stderr.txt"), 0, 0, 0 };
+    struct tb_run_opts o = { .env = env, .err_path = path_in("stderr.txt") };
     return tb_run(&o, args);
 }
 
@@ -211,7 +211,8 @@ Test(interrupt, sigterm_stops_with_whole_frames_then_resume_completes)
     for (int k = 2; k <= 7; k++) {
         const char *args[] = { "scan", "-q", "-m", path_in("manifest.json"), "-o",
                                path_in("out"), path_in("in"), NULL };
-        struct tb_run_opts o = { NULL, path_in("stderr.txt"), t * k / 8, SIGTERM, 0 };
+        struct tb_run_opts o = { .err_path = path_in("stderr.txt"),
+                                 .signal_after_s = t * k / 8, .signal = SIGTERM };
         int rc = tb_run(&o, args);
         if (rc == 0)
             continue; /* done before the signal came */
@@ -256,7 +257,8 @@ Test(interrupt, sigkill_at_twenty_moments_then_resume_gives_the_clean_bytes)
                                path_in("manifest.json"), "-o", path_in(out),
                                path_in("in"), NULL };
         double at = t * (double)(tb_rng_below(&rng, 900) + 20) / 1000.0;
-        struct tb_run_opts o = { NULL, path_in("stderr.txt"), at, SIGKILL, 0 };
+        struct tb_run_opts o = { .err_path = path_in("stderr.txt"),
+                                 .signal_after_s = at, .signal = SIGKILL };
         int rc = tb_run(&o, args);
         cr_assert(rc == 0 || rc == 128 + SIGKILL, "rc %d", rc);
         killed += rc != 0;
@@ -323,7 +325,7 @@ Test(interrupt, full_disk_is_fatal_and_leaves_whole_frames_and_no_summary)
     const char *args[] = { "scan", "-q", "-m", path_in("manifest.json"), "-o",
                            path_in("out"), path_in("in"), NULL };
     /* each file's frame is a few kB: the limit falls inside the run */
-    struct tb_run_opts o = { NULL, path_in("stderr.txt"), 0, 0, 24000 };
+    struct tb_run_opts o = { .err_path = path_in("stderr.txt"), .fsize_limit = 24000 };
     cr_assert_eq(tb_run(&o, args), 1);
     char *err = tb_slurp(path_in("stderr.txt"));
     cr_expect_not_null(strstr(err, path_in("out")), "%s", err);

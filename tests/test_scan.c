@@ -42,7 +42,7 @@ static int run(const char *const *env, const char *const *args)
 {
     char errpath[600];
     snprintf(errpath, sizeof errpath, "%s/stderr.txt", tmp);
-    struct tb_run_opts o = { env, errpath, 0, 0, 0 };
+    struct tb_run_opts o = { .env = env, .err_path = errpath };
     return tb_run(&o, args);
 }
 

@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 static double last_s;
+static long last_rss_kb;
 
 static double now_s(void)
 {
@@ -45,6 +46,10 @@ int tb_run(const struct tb_run_opts *o, const char *const *args)
         unsetenv("SLURM_ARRAY_TASK_COUNT");
         for (int i = 0; o->env && o->env[i]; i++)
             putenv((char *)o->env[i]);
+        if (o->cpu_limit_s > 0) {
+            struct rlimit cpu = { (rlim_t)o->cpu_limit_s, (rlim_t)o->cpu_limit_s + 5 };
+            setrlimit(RLIMIT_CPU, &cpu);
+        }
         if (o->fsize_limit > 0) {
             struct rlimit rl = { (rlim_t)o->fsize_limit, (rlim_t)o->fsize_limit };
             signal(SIGXFSZ, SIG_IGN); /* writes then fail with EFBIG */
@@ -57,21 +62,24 @@ int tb_run(const struct tb_run_opts *o, const char *const *args)
         _exit(98);
     }
     int st = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
     if (o->signal_after_s > 0) {
         /* poll, so a run that ends before the moment is not signalled */
         double until = t0 + o->signal_after_s;
-        while (waitpid(pid, &st, WNOHANG) == 0) {
+        while (wait4(pid, &st, WNOHANG, &ru) == 0) {
             if (now_s() >= until) {
                 kill(pid, o->signal);
-                waitpid(pid, &st, 0);
+                wait4(pid, &st, 0, &ru);
                 break;
             }
             usleep(2000);
         }
     } else {
-        waitpid(pid, &st, 0);
+        wait4(pid, &st, 0, &ru);
     }
     last_s = now_s() - t0;
+    last_rss_kb = ru.ru_maxrss;
     if (WIFSIGNALED(st))
         return 128 + WTERMSIG(st);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -80,6 +88,11 @@ int tb_run(const struct tb_run_opts *o, const char *const *args)
 double tb_run_last_seconds(void)
 {
     return last_s;
+}
+
+long tb_run_last_rss_kb(void)
+{
+    return last_rss_kb;
 }
 
 char *tb_slurp(const char *path)

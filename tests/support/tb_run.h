@@ -18,6 +18,7 @@ struct tb_run_opts {
     double signal_after_s;   /* > 0: send `signal` after that many seconds */
     int signal;
     long fsize_limit;        /* > 0: RLIMIT_FSIZE in bytes (SIGXFSZ ignored) */
+    long cpu_limit_s;        /* > 0: RLIMIT_CPU (a hang ends as SIGXCPU) */
 };
 
 /* Path of the leaktrawl binary (LT_BINARY_DIR/cmd/leaktrawl). */
@@ -27,8 +28,9 @@ const char *tb_leaktrawl(void);
    exit code, or 128 + the signal that ended it (as a shell reports). */
 int tb_run(const struct tb_run_opts *o, const char *const *args);
 
-/* Seconds the last tb_run() took. */
+/* Seconds the last tb_run() took, and its peak resident set (KiB). */
 double tb_run_last_seconds(void);
+long tb_run_last_rss_kb(void);
 
 /* Whole file as a NUL-terminated string, or NULL. Free with free(). */
 char *tb_slurp(const char *path);
