@@ -51,12 +51,11 @@ enum lt_err lt_input_open(struct lt_input *in, const char *path);
  * LT_E_MALFORMED (corrupt compressed data; *got bytes before it are good),
  * LT_E_TRUNCATED (the compressed stream stops mid-frame; *got good bytes).
  * msg explains every error. After an error, further calls return LT_END.
- * zstd reports no progress with an error, so what it decoded in the step
- * that failed (a frame whose checksum does not match) is not handed out:
- * how much of a failed zstd frame comes out depends on cap. liblzma finds
- * some corruptions at other points with other output sizes: how much of a
- * corrupt xz stream comes out depends on cap too (the pipeline reads in
- * fixed sizes, so a run is repeatable).
+ * How much comes out before an error depends on cap for zstd and xz: zstd
+ * reports no progress with an error (what it decoded in the failing step,
+ * e.g. a frame whose checksum does not match, is not handed out), and xz
+ * decodes ahead into its dictionary, so what it held there when it met the
+ * corruption is lost. The bytes that do come out are the same.
  */
 enum lt_err lt_input_read(struct lt_input *in, uint8_t *dst, size_t cap,
                           size_t *got);
