@@ -42,7 +42,7 @@ static const char usage_text[] =
     "\n"
     "Caps (SPEC §6; sizes take K, M, G suffixes; what a cap cuts off is\n"
     "counted in summary.json):\n"
-    "      --max-flows N          live TCP flows (default 1048576)\n"
+    "      --max-flows N          live TCP flows, all threads (default 524288)\n"
     "      --max-pending SIZE     out-of-order bytes held per direction (4M)\n"
     "      --hole-wait MS         capture time a hole may stall a stream (2000)\n"
     "      --flow-timeout MS      capture time before an idle flow ends (600000)\n"

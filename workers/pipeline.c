@@ -410,13 +410,19 @@ enum lt_err lt_pipeline_run(const struct lt_pipeline_cfg *cfg,
         uv_timer_start(&pl.timer, on_timer, ms, ms);
     }
 
+    /* the flow cap is the run's: each worker's table holds its share (a
+       split file's shards share it likewise, split.c) */
+    struct lt_limits wlim = *c.pipe->lim;
+    wlim.max_flows = wlim.max_flows / c.threads ? wlim.max_flows / c.threads : 1;
+    struct lt_pipe_cfg wcfg = *c.pipe;
+    wcfg.lim = &wlim;
     enum lt_err e = LT_OK;
     uint32_t started = 0;
     for (; started < pl.n_workers; started++) {
         struct worker *wk = &pl.w[started];
         wk->r = &pl.r;
         wk->pool = &pl;
-        wk->pipe = lt_pipe_new(c.pipe, &pw_hooks_template);
+        wk->pipe = lt_pipe_new(&wcfg, &pw_hooks_template);
         wk->prefetch = lt_prefetch_new();
         if (!wk->pipe || !wk->prefetch ||
             lt_devframes_init(&wk->df, &pw_hooks_template) != LT_OK) {

@@ -33,7 +33,8 @@ struct lt_limits {
 };
 
 #define LT_DEFAULT_MAX_RECORD       (16u << 20)
-#define LT_DEFAULT_MAX_FLOWS        (1u << 20)
+#define LT_DEFAULT_MAX_FLOWS        (1u << 19) /* for the run: ~1.3 KB each
+                                                  with a partial request */
 #define LT_DEFAULT_MAX_PENDING      (4u << 20)
 #define LT_DEFAULT_HOLE_WAIT_MS     2000u
 #define LT_DEFAULT_FLOW_IDLE_MS     600000u
