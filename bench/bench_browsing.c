@@ -104,17 +104,9 @@ static void bench(const struct bcase *c, int runs)
 
 int main(int argc, char **argv)
 {
-    int runs = 7;
-    static const struct option opts[] = { { "runs", required_argument, NULL, 'r' },
-                                          { NULL, 0, NULL, 0 } };
-    int o;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (o != 'r')
-            return 2;
-        runs = atoi(optarg) > 0 ? atoi(optarg) : 1;
-    }
-    if (runs > 64)
-        runs = 64;
+    int runs = bench_runs_only(argc, argv, 7);
+    if (runs < 0)
+        return 2;
     struct lt_browsing *b = lt_browsing_new();
     if (!b)
         return 1;

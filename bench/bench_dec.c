@@ -261,17 +261,9 @@ static void bench(struct bcase *c, size_t nc, int runs, bool vs)
 
 int main(int argc, char **argv)
 {
-    int runs = 7;
-    static const struct option opts[] = { { "runs", required_argument, NULL, 'r' },
-                                          { NULL, 0, NULL, 0 } };
-    int o;
-    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (o != 'r')
-            return 2;
-        runs = atoi(optarg) > 0 ? atoi(optarg) : 1;
-    }
-    if (runs > 64)
-        runs = 64;
+    int runs = bench_runs_only(argc, argv, 7);
+    if (runs < 0)
+        return 2;
     struct tb_rng r = tb_rng_seed(0xbe4c);
     enum { N_CASES = 40 };
     struct bcase cs[N_CASES];

@@ -7,6 +7,7 @@
 #ifndef LT_BENCH_UTIL_H
 #define LT_BENCH_UTIL_H
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,21 @@ static inline void bench_header(const char *prog, const char *extra)
            opt, cpu, extra);
     printf("%-34s %9s %11s %12s %12s\n", "case", "input_MB", "best_MB/s",
            "median_MB/s", "items/s");
+}
+
+/* A benchmark whose only option is --runs N: N (1..64), dflt without it,
+   -1 for bad usage. */
+static inline int bench_runs_only(int argc, char **argv, int dflt)
+{
+    static const struct option opts[] = { { "runs", required_argument, NULL, 'r' },
+                                          { NULL, 0, NULL, 0 } };
+    int runs = dflt, o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (o != 'r')
+            return -1;
+        runs = atoi(optarg) > 0 ? atoi(optarg) : 1;
+    }
+    return runs > 64 ? 64 : runs;
 }
 
 /* One row: t[] holds runs times in seconds (sorted here). */

@@ -56,6 +56,16 @@ static char *records(const char *device)
     return (char *)b.p;
 }
 
+/* OUT/summary.json of the last scan (asserted to parse). */
+static json_t *summary(void)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
+    json_t *sum = json_load_file(path, 0, NULL);
+    cr_assert_not_null(sum, "%s", path);
+    return sum;
+}
+
 static void write_file(const char *rel, const void *p, size_t n)
 {
     char path[1024];
@@ -212,10 +222,7 @@ Test(detect, destinations_named_by_host_sni_and_dns)
     tb_capfile_release(&f);
 
     cr_assert_eq(scan("dev.pcapng"), 0);
-    char path[700];
-    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
-    json_t *sum = json_load_file(path, 0, NULL);
-    cr_assert_not_null(sum);
+    json_t *sum = summary();
     json_t *t = json_object_get(sum, "totals");
     cr_expect_eq(json_integer_value(json_object_get(t, "tls_server_names")), 1);
     json_t *dests = json_object_get(json_array_get(json_object_get(sum, "devices"), 0),
@@ -286,10 +293,7 @@ Test(detect, dns_over_tcp_names_a_destination)
     write_file("box.pcap", f.cap.b.p, f.cap.b.len);
     tb_capfile_release(&f);
     cr_assert_eq(scan("box.pcap"), 0);
-    char path[700];
-    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
-    json_t *sum = json_load_file(path, 0, NULL);
-    cr_assert_not_null(sum);
+    json_t *sum = summary();
     json_t *dests = json_object_get(json_array_get(json_object_get(sum, "devices"), 0),
                                     "destinations");
     json_t *last = json_array_get(dests, json_array_size(dests) - 1);
@@ -410,10 +414,7 @@ Test(detect, pcapng_uid_block_and_epb_comments_name_apps)
     const char *eol = strchr(third, '\n');
     cr_expect(!memmem(third, (size_t)(eol - third), "\"app\"", 5), "%.*s", (int)(eol - third), third);
     free(t);
-    char path[700];
-    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
-    json_t *sum = json_load_file(path, 0, NULL);
-    cr_assert_not_null(sum);
+    json_t *sum = summary();
     json_t *apps = json_object_get(json_array_get(json_object_get(sum, "devices"), 0), "apps");
     cr_expect_eq(json_array_size(apps), 2);
     cr_expect_str_eq(json_string_value(json_object_get(json_array_get(apps, 0), "app")),
@@ -451,9 +452,7 @@ Test(detect, quic_initial_names_a_udp_destination)
     tb_capfile_release(&f);
     tb_buf_release(&pkt);
     cr_assert_eq(scan("q.pcap"), 0);
-    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
-    json_t *sum = json_load_file(path, 0, NULL);
-    cr_assert_not_null(sum);
+    json_t *sum = summary();
     cr_expect_eq(json_integer_value(json_object_get(json_object_get(json_object_get(sum, "totals"),
                                                                     "proto"), "quic_server_names")), 2);
     json_t *dests = json_object_get(json_array_get(json_object_get(sum, "devices"), 0),
@@ -485,10 +484,7 @@ Test(detect, destinations_past_the_cap_are_summed_under_other)
     write_file("dev.pcap", f.cap.b.p, f.cap.b.len);
     tb_capfile_release(&f);
     cr_assert_eq(scan("dev.pcap"), 0);
-    char path[700];
-    snprintf(path, sizeof path, "%s/out/summary.json", tmp);
-    json_t *sum = json_load_file(path, 0, NULL);
-    cr_assert_not_null(sum);
+    json_t *sum = summary();
     json_t *dests = json_object_get(json_array_get(json_object_get(sum, "devices"), 0),
                                     "destinations");
     cr_assert_eq(json_array_size(dests), 4096);
