@@ -52,11 +52,15 @@ const char *lt_compression_name(enum lt_compression c)
     return "unknown";
 }
 
-/* Allocator adapters: every decoder allocates through lt_alloc. */
+/* Allocator adapters: every decoder allocates through lt_alloc.
+   liblzma asks for memory it does not need zeroed (base.h): zeroing would
+   touch the whole dictionary (64 MiB for xz -9) even for a small file. */
 static void *xz_alloc(void *opaque, size_t nmemb, size_t size)
 {
     (void)opaque;
-    return lt_calloc(nmemb, size);
+    if (size && nmemb > SIZE_MAX / size)
+        return NULL;
+    return lt_malloc(nmemb * size);
 }
 static void xz_free(void *opaque, void *p)
 {
