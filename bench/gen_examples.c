@@ -53,7 +53,7 @@ static const struct plan plans[] = {
         "decoy_uuid", NULL } },
     { 1, "session-2.pcapng", true, PLAIN, true, 0,
       { "segment", "amplitude", "benign_cdn", "mac_url", "imei_header", "hex_query", "multipart",
-        "decoy_aid_in_hex", NULL } },
+        "firebase_batchlog", "decoy_aid_in_hex", NULL } },
     { 1, "background.pcap.xz", false, TB_XZ, false, 14, { NULL } },
 };
 #define N_PLANS (sizeof plans / sizeof plans[0])

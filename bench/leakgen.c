@@ -653,6 +653,40 @@ static void case_firebase(struct lg_case *c, struct ctx *x)
     tb_buf_release(&body);
 }
 
+/* ---- Firebase batchlog (§7): JSON, then base64, then protobuf ----------- */
+
+/* firelog's legacy batchlog: a JSON log request whose events carry their
+   payload as base64 of a protobuf message (TrackHAR). The message here is
+   a made-up event of an SDK that put the Android ID into it. */
+static void case_firebase_batchlog(struct lg_case *c, struct ctx *x)
+{
+    const struct lg_ids *id = x->ids;
+    char fid[23];
+    rand_hex(&x->rng, fid, 22);
+    struct tb_buf ev = { 0 }, b64 = { 0 };
+    tb_pb_int(&ev, 1, 1035469437089ull);
+    tb_pb_str(&ev, 3, fid);
+    tb_pb_str(&ev, 6, "com.example.app");
+    tb_pb_str(&ev, 7, id->android_id);
+    tb_pb_int(&ev, 9, 1588500003000ull);
+    tb_b64(&b64, ev.p, ev.len, false, 0, NULL);
+    struct tb_buf body = { 0 };
+    tb_buf_printf(&body,
+                  "{\"requestTimeMs\":1588500004000,\"logRequest\":[{\"requestTimeMs\":"
+                  "1588500004000,\"clientInfo\":{\"clientType\":\"ANDROID_FIREBASE\","
+                  "\"androidClientInfo\":{\"sdkVersion\":29,\"model\":\"Pixel 4\"}},"
+                  "\"logSourceName\":\"FCM_CLIENT_EVENT_LOGGING\",\"logEvent\":[{"
+                  "\"eventTimeMs\":1588500003000,\"sourceExtension\":\"%s\"}]}]}",
+                  cstr(&b64));
+    http(c, "POST", "/v1/firelog/legacy/batchlog", "firebaselogging-pa.googleapis.com",
+         "Content-Type: application/json\r\nUser-Agent: " UA_PIXEL "\r\n", &body);
+    expect(c, id, "android_id", "exact", id->android_id,
+           "body|json:$.logRequest[0].logEvent[0].sourceExtension|base64|protobuf:7");
+    tb_buf_release(&ev);
+    tb_buf_release(&b64);
+    tb_buf_release(&body);
+}
+
 /* ---- Adjust (§10): URLEncoder form, JSON in partner_params -------------- */
 
 static void case_adjust(struct lg_case *c, struct ctx *x)
@@ -1011,6 +1045,8 @@ static const struct {
     { "benign_connectivity", "benign", case_benign_connectivity, true },
     { "benign_cdn", "benign", case_benign_cdn, true },
     { "benign_config", "benign", case_benign_config, true },
+    /* after the others, so their seeds stay as they were */
+    { "firebase_batchlog", "firebase", case_firebase_batchlog, false },
 };
 #define N_CASES (sizeof table / sizeof table[0])
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/dec/protobuf.h"
 #include "core/dec/unwrap.h"
 #include "tb_buf.h"
 #include "tb_compress.h"
@@ -491,4 +492,95 @@ Test(unwrap, protobuf_deep_nesting_is_capped)
     cr_expect_leq(f.st.decode_steps[LT_STEP_PROTOBUF], f.lim.max_depth);
     fx_fini(&f);
     tb_buf_release(&cur);
+}
+
+/* Firebase batchlog: JSON whose logEvent[].sourceExtension is base64 of
+   protobuf (notes/tracker-formats.md); hex of protobuf likewise. */
+Test(unwrap, protobuf_behind_base64_and_hex)
+{
+    struct tb_buf inner = { 0 }, msg = { 0 }, enc = { 0 }, doc = { 0 };
+    tb_pb_str(&inner, 3, "38400000-8cf0-11bd-b23e-10b96e40000d");
+    tb_pb_int(&msg, 1, 1588500003000ull);
+    tb_pb_bytes(&msg, 2, inner.p, inner.len);
+    tb_pb_str(&msg, 5, "a1b2c3d4e5f60718");
+    tb_b64(&enc, msg.p, msg.len, false, 0, NULL);
+    tb_buf_puts(&doc, "{\"logEvent\":[{\"eventTimeMs\":1,\"sourceExtension\":\"");
+    tb_buf_put(&doc, enc.p, enc.len);
+    tb_buf_puts(&doc, "\"}]}");
+    struct fx f;
+    fx_init(&f);
+    fx_start(&f);
+    run(&f, (const char *)doc.p, doc.len, LT_HINT_JSON);
+    cr_expect(has_line(&f, "body,json:$.logEvent[0].sourceExtension,base64,protobuf:5\t"
+                           "a1b2c3d4e5f60718\n"), "%s", f.log.p);
+    cr_expect(has_line(&f, "body,json:$.logEvent[0].sourceExtension,base64,protobuf:2.3\t"
+                           "38400000-8cf0-11bd-b23e-10b96e40000d\n"), "%s", f.log.p);
+    cr_expect(has_line(&f, "body,json:$.logEvent[0].sourceExtension,base64,protobuf:1\t"
+                           "1588500003000\n"), "%s", f.log.p);
+    cr_expect_eq(f.st.decode_steps[LT_STEP_BASE64], 1);
+    cr_expect_eq(f.st.decode_steps[LT_STEP_PROTOBUF], 1);
+
+    /* the same message in hex, as a form value */
+    struct tb_buf form = { 0 };
+    tb_buf_puts(&form, "v=1&ext=");
+    for (size_t i = 0; i < msg.len; i++)
+        tb_buf_printf(&form, "%02x", msg.p[i]);
+    run(&f, (const char *)form.p, form.len, LT_HINT_FORM);
+    cr_expect(has_line(&f, "body,form:ext,hex,protobuf:5\ta1b2c3d4e5f60718\n"), "%s", f.log.p);
+    fx_fini(&f);
+    tb_buf_release(&inner);
+    tb_buf_release(&msg);
+    tb_buf_release(&enc);
+    tb_buf_release(&doc);
+    tb_buf_release(&form);
+}
+
+/* Behind base64 a message must carry a string: numbers alone are what
+   random tokens look like when they happen to parse. */
+Test(unwrap, protobuf_behind_base64_needs_a_string)
+{
+    struct tb_buf msg = { 0 }, enc = { 0 };
+    tb_pb_int(&msg, 1, 356938035643809ull); /* an IMEI as a number */
+    tb_pb_int(&msg, 2, 7);
+    tb_pb_int(&msg, 3, 1588500003000ull);
+    tb_b64(&enc, msg.p, msg.len, false, 0, NULL);
+    struct fx f;
+    fx_init(&f);
+    fx_start(&f);
+    run(&f, (const char *)enc.p, enc.len, LT_HINT_NONE);
+    cr_expect_eq(f.n, 1, "only the token itself: %s", f.log.p);
+    cr_expect_eq(f.st.decode_steps[LT_STEP_PROTOBUF], 0);
+    fx_fini(&f);
+    tb_buf_release(&msg);
+    tb_buf_release(&enc);
+}
+
+/* Random tokens of 8 to 128 bytes in base64: lt_pb_plausible() alone takes
+   about one in 1,000 (some 30 here); with the string required, next to
+   none. */
+Test(unwrap, protobuf_behind_base64_rarely_taken_from_random_tokens)
+{
+    struct tb_rng r = tb_rng_seed(0x70c3);
+    struct fx f;
+    fx_init(&f);
+    fx_start(&f);
+    const int n_cases = 30000;
+    int plausible = 0;
+    uint64_t taken = 0;
+    for (int i = 0; i < n_cases; i++) {
+        uint8_t raw[128];
+        size_t n = 8 + tb_rng_below(&r, 121);
+        for (size_t k = 0; k < n; k++)
+            raw[k] = (uint8_t)tb_rng_next(&r);
+        plausible += lt_pb_plausible(raw, n);
+        struct tb_buf enc = { 0 };
+        tb_b64(&enc, raw, n, false, 0, NULL);
+        run(&f, (const char *)enc.p, enc.len, LT_HINT_NONE);
+        taken = f.st.decode_steps[LT_STEP_PROTOBUF];
+        tb_buf_release(&enc);
+    }
+    cr_expect_gt(plausible, 10, "the test draws plausible messages: %d", plausible);
+    cr_expect_leq(taken * 20, (uint64_t)plausible, "%llu taken of %d plausible",
+                  (unsigned long long)taken, plausible);
+    fx_fini(&f);
 }

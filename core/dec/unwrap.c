@@ -34,6 +34,7 @@
 #define MIN_B64 8      /* shorter base64 is rarely a payload: words, ids */
 #define MIN_HEX 16     /* 8 bytes: shorter hex is mostly ids and counters */
 #define MIN_TRIAL 8    /* raw deflate / brotli trials need this many bytes */
+#define MIN_PB_TEXT 6  /* a string this long vouches for an encoded protobuf */
 
 struct walk {
     struct lt_unwrap *u;
@@ -167,10 +168,40 @@ static enum magic sniff_magic(const uint8_t *p, size_t n)
     return MAGIC_NONE;
 }
 
-/* Worth decoding further: text, JSON or a compressed stream. */
-static bool keep_decoded(const uint8_t *p, size_t n)
+static bool on_text_leaf(void *ud, const struct lt_pb_leaf *leaf)
 {
-    return n > 0 && (sniff_magic(p, n) != MAGIC_NONE || is_texty(p, n));
+    bool *found = ud;
+    if (leaf->kind == LT_PB_BYTES && leaf->value.len >= MIN_PB_TEXT &&
+        is_texty(leaf->value.p, leaf->value.len))
+        *found = true;
+    return !*found;
+}
+
+/* Binary out of base64 or hex taken for a protobuf message (Firebase's
+   batchlog sends base64 of protobuf inside JSON): plausible, and holding a
+   string of MIN_PB_TEXT bytes or more. Random tokens, far more common than
+   encoded messages, pass lt_pb_plausible() about once in 1,000 (test
+   protobuf_behind_base64_rarely_taken_from_random_tokens); their varints would reach the pattern detector as
+   numbers, and an IMSI needs only 15 digits and a real country code. */
+static bool encoded_protobuf(struct lt_unwrap *u, const uint8_t *p, size_t n)
+{
+    if (!lt_pb_plausible(p, n))
+        return false;
+    const size_t mark = u->top, want = 10 * (LT_PB_DEPTH_MAX + 1);
+    struct lt_pb_scratch s = { lt_unwrap_push(u, want), want, LT_PB_DEPTH_MAX };
+    bool found = false;
+    if (s.buf)
+        lt_pb_walk(p, n, &s, on_text_leaf, &found);
+    u->top = mark;
+    return found;
+}
+
+/* Worth decoding further: text, JSON, a compressed stream or a protobuf
+   message. */
+static bool keep_decoded(struct lt_unwrap *u, const uint8_t *p, size_t n)
+{
+    return n > 0 && (sniff_magic(p, n) != MAGIC_NONE || is_texty(p, n) ||
+                     encoded_protobuf(u, p, n));
 }
 
 /* Visit a decoded child at the arena top [mark, mark + n), then pop it. */
@@ -496,7 +527,7 @@ static void try_transforms(struct walk *w, struct lt_span data,
         uint8_t *dst = lt_unwrap_push(u, cap);
         const enum lt_step_kind step = url ? LT_STEP_BASE64URL : LT_STEP_BASE64;
         const bool decoded = dst && lt_b64_decode(dst, cap, p, n, url, &got) == LT_OK;
-        if (decoded && keep_decoded(dst, got))
+        if (decoded && keep_decoded(u, dst, got))
             visit_child(w, mark, dst, got, chain_len, step, field, layers);
         else if (!decoded ||
                  !try_raw_streams(w, mark, dst, got, chain_len, step, field, layers))
@@ -508,7 +539,7 @@ static void try_transforms(struct walk *w, struct lt_span data,
         size_t mark = u->top, got = 0;
         uint8_t *dst = lt_unwrap_push(u, n / 2 + 1);
         if (dst && lt_hex_decode(dst, n / 2 + 1, p, n, &got) == LT_OK &&
-            keep_decoded(dst, got))
+            keep_decoded(u, dst, got))
             visit_child(w, mark, dst, got, chain_len, LT_STEP_HEX, field, layers);
         else
             u->st->failed_trials++;
