@@ -386,6 +386,42 @@ Test(decompress, random_bytes_never_overflow)
 }
 
 /* allocation failure: injected through the lt_alloc hooks */
+/* A corrupt frame decodes the same whatever the context decoded before
+   (found by fuzz_http1: the output of a flow depended on earlier flows of
+   its thread). B declares 8,521 bytes of content, then an RLE block of
+   30,341: a fresh context's buffers refuse it, buffers grown by frame A
+   (window 2 MiB, an RLE block of 8,427 zeros, two stray bytes) took it
+   and gave 16,096 bytes of '{'. */
+Test(decompress, zstd_result_does_not_depend_on_earlier_frames)
+{
+    static const uint8_t a[] = { 0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58, 0x5b,
+                                 0x07, 0x01, 0x00, 0x4f, 0xa2 };
+    static const uint8_t b[] = { 0x28, 0xb5, 0x2f, 0xfd, 0x50, 0x52, 0x49,
+                                 0x20, 0x2a, 0xb4, 0x03, 0x7b };
+    static uint8_t fresh_out[16096], out[16096];
+    struct lt_decomp *fresh = lt_decomp_new(), *d = lt_decomp_new();
+    size_t fresh_w = 0, w = 0;
+    enum lt_err fresh_e = lt_decompress(fresh, LT_CODEC_ZSTD, fresh_out, sizeof fresh_out,
+                                        b, sizeof b, &fresh_w);
+    cr_assert_eq(lt_decompress(d, LT_CODEC_ZSTD, out, sizeof out, a, sizeof a, &w),
+                 LT_E_MALFORMED); /* the stray bytes are no frame */
+    cr_assert_eq(w, 8427);
+    enum lt_err e = lt_decompress(d, LT_CODEC_ZSTD, out, sizeof out, b, sizeof b, &w);
+    cr_expect_eq(e, fresh_e, "after frame A: %d, fresh: %d", (int)e, (int)fresh_e);
+    cr_expect_eq(w, fresh_w, "after frame A: %zu bytes, fresh: %zu", w, fresh_w);
+    cr_expect(w == 0 || memcmp(out, fresh_out, w) == 0);
+    /* and the context still decodes a sound frame after the redo */
+    struct tb_buf data = make_data(7, 5000);
+    struct tb_buf zz = compress(4, &data);
+    cr_assert_eq(lt_decompress(d, LT_CODEC_ZSTD, out, sizeof out, zz.p, zz.len, &w), LT_OK);
+    cr_assert_eq(w, data.len);
+    cr_assert_eq(memcmp(out, data.p, w), 0);
+    tb_buf_release(&data);
+    tb_buf_release(&zz);
+    lt_decomp_free(fresh);
+    lt_decomp_free(d);
+}
+
 static int fail_after = -1;
 static void *fail_malloc(size_t n)
 {
