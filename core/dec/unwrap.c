@@ -180,9 +180,9 @@ static bool on_text_leaf(void *ud, const struct lt_pb_leaf *leaf)
 /* Binary out of base64 or hex taken for a protobuf message (Firebase's
    batchlog sends base64 of protobuf inside JSON): plausible, and holding a
    string of MIN_PB_TEXT bytes or more. Random tokens, far more common than
-   encoded messages, pass lt_pb_plausible() about once in 1,000 (test
-   protobuf_behind_base64_rarely_taken_from_random_tokens); their varints would reach the pattern detector as
-   numbers, and an IMSI needs only 15 digits and a real country code. */
+   encoded messages, pass lt_pb_plausible() about once in 1,000 (see
+   test_unwrap); their varints would reach the pattern detector as numbers,
+   and an IMSI needs only 15 digits and a real country code. */
 static bool encoded_protobuf(struct lt_unwrap *u, const uint8_t *p, size_t n)
 {
     if (!lt_pb_plausible(p, n))
