@@ -56,10 +56,6 @@ const char *lt_codec_name(enum lt_codec c)
     return "?";
 }
 
-
-
-
-
 /* A zstd context through lt_alloc, refusing windows over the cap; NULL
    when out of memory. */
 static ZSTD_DCtx *zstd_context_new(void)
