@@ -56,14 +56,17 @@ const char *lt_codec_name(enum lt_codec c)
     return "?";
 }
 
-/* A zstd context through lt_alloc, refusing windows over the cap; NULL
-   when out of memory. */
-static ZSTD_DCtx *zstd_context_new(void)
+/* A zstd context through lt_alloc, refusing windows over the cap; with
+   stable set, it writes into the caller's buffer and keeps none of its
+   own (ZSTD_d_stableOutBuffer). NULL when out of memory. */
+static ZSTD_DCtx *zstd_context_new(bool stable)
 {
     ZSTD_customMem mem = { lt_alloc_opaque_malloc, lt_alloc_opaque_free, NULL };
     ZSTD_DCtx *zd = ZSTD_createDCtx_advanced(mem);
-    if (zd && ZSTD_isError(ZSTD_DCtx_setParameter(zd, ZSTD_d_windowLogMax,
-                                                  LT_ZSTD_WINDOW_LOG_MAX))) {
+    if (zd && (ZSTD_isError(ZSTD_DCtx_setParameter(zd, ZSTD_d_windowLogMax,
+                                                   LT_ZSTD_WINDOW_LOG_MAX)) ||
+               ZSTD_isError(ZSTD_DCtx_setParameter(zd, ZSTD_d_stableOutBuffer,
+                                                   stable)))) {
         ZSTD_freeDCtx(zd);
         zd = NULL;
     }
@@ -76,7 +79,7 @@ struct lt_decomp *lt_decomp_new(void)
     if (!d)
         return NULL;
     d->ld = libdeflate_alloc_decompressor();
-    d->zd = zstd_context_new();
+    d->zd = zstd_context_new(true);
     d->zs.zalloc = lt_alloc_opaque_calloc;
     d->zs.zfree = lt_alloc_opaque_free;
     d->zs_live = inflateInit2(&d->zs, 15) == Z_OK;
@@ -302,29 +305,66 @@ static enum lt_err zstd_stream(ZSTD_DCtx *zd, uint8_t *dst, size_t cap,
     }
 }
 
+/* zstd straight into dst[*off..cap) on a stable-output context. A block
+   that does not fit is an error before any of it is written: LT_E_LIMIT
+   then means "more than fits", with dst holding whole blocks only. */
+static enum lt_err zstd_into(ZSTD_DCtx *zd, uint8_t *dst, size_t cap, size_t *off,
+                             const uint8_t *src, size_t len)
+{
+    ZSTD_DCtx_reset(zd, ZSTD_reset_session_only);
+    ZSTD_inBuffer in = { src, len, 0 };
+    ZSTD_outBuffer ob = { dst, cap, *off };
+    int stalls = 0;
+    for (;;) {
+        size_t in0 = in.pos, out0 = ob.pos;
+        size_t r = ZSTD_decompressStream(zd, &ob, &in);
+        *off = ob.pos;
+        if (ZSTD_isError(r)) {
+            switch (ZSTD_getErrorCode(r)) {
+            case ZSTD_error_memory_allocation: return LT_E_NOMEM;
+            case ZSTD_error_dstSize_tooSmall: return LT_E_LIMIT;
+            default: return LT_E_MALFORMED;
+            }
+        }
+        if (r == 0) {
+            /* a frame ended; more input is another frame */
+            if (in.pos == in.size)
+                return LT_OK;
+            continue;
+        }
+        if (in.pos == in.size && ob.pos < ob.size)
+            return LT_E_TRUNCATED; /* wants more input */
+        if (ob.pos == out0 && in.pos == in0 && ++stalls > 2)
+            return LT_E_TRUNCATED;
+    }
+}
+
 /*
- * A zstd context keeps its stream buffers from frame to frame, and where a
- * corrupt frame fails depends on their size: a block larger than the
- * frame's declared content fits a buffer grown by an earlier frame. So a
- * result other than LT_OK is redone on a fresh context, and no result
- * depends on what the context decoded before (the same output for any -j;
- * found by fuzz_http1). A sound frame never outgrows a fresh context's
- * buffers, so it decodes alike in both.
+ * A zstd context that buffers output keeps that buffer from frame to
+ * frame, and where a corrupt frame fails depended on its size (a block
+ * larger than the frame's declared content fits a buffer grown by an
+ * earlier frame: fuzz_http1 found a flow's output depending on earlier
+ * flows of its thread). So frames are decoded into dst itself, by a
+ * context that keeps no output buffer; only a stream cut by the cap is
+ * decoded again, on a fresh buffering context, for the exact dst_cap
+ * bytes the API promises.
  */
 static enum lt_err do_zstd(struct lt_decomp *d, uint8_t *dst, size_t cap,
                            size_t *off, const uint8_t *src, size_t len)
 {
-    if (!d->zd && !(d->zd = zstd_context_new()))
+    if (!d->zd && !(d->zd = zstd_context_new(true)))
         return LT_E_NOMEM;
     const size_t start = *off;
-    enum lt_err e = zstd_stream(d->zd, dst, cap, off, src, len);
-    if (e == LT_OK || e == LT_E_NOMEM)
+    enum lt_err e = zstd_into(d->zd, dst, cap, off, src, len);
+    if (e != LT_E_LIMIT)
         return e;
-    ZSTD_freeDCtx(d->zd);
-    *off = start;
-    if (!(d->zd = zstd_context_new()))
+    ZSTD_DCtx *fresh = zstd_context_new(false);
+    if (!fresh)
         return LT_E_NOMEM;
-    return zstd_stream(d->zd, dst, cap, off, src, len);
+    *off = start;
+    e = zstd_stream(fresh, dst, cap, off, src, len);
+    ZSTD_freeDCtx(fresh);
+    return e;
 }
 
 enum lt_err lt_decompress(struct lt_decomp *d, enum lt_codec c, uint8_t *dst,
