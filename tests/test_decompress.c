@@ -399,27 +399,34 @@ Test(decompress, zstd_result_does_not_depend_on_earlier_frames)
     static const uint8_t b[] = { 0x28, 0xb5, 0x2f, 0xfd, 0x50, 0x52, 0x49,
                                  0x20, 0x2a, 0xb4, 0x03, 0x7b };
     static uint8_t fresh_out[16096], out[16096];
-    struct lt_decomp *fresh = lt_decomp_new(), *d = lt_decomp_new();
-    size_t fresh_w = 0, w = 0;
-    enum lt_err fresh_e = lt_decompress(fresh, LT_CODEC_ZSTD, fresh_out, sizeof fresh_out,
-                                        b, sizeof b, &fresh_w);
-    cr_assert_eq(lt_decompress(d, LT_CODEC_ZSTD, out, sizeof out, a, sizeof a, &w),
-                 LT_E_MALFORMED); /* the stray bytes are no frame */
-    cr_assert_eq(w, 8427);
-    enum lt_err e = lt_decompress(d, LT_CODEC_ZSTD, out, sizeof out, b, sizeof b, &w);
-    cr_expect_eq(e, fresh_e, "after frame A: %d, fresh: %d", (int)e, (int)fresh_e);
-    cr_expect_eq(w, fresh_w, "after frame A: %zu bytes, fresh: %zu", w, fresh_w);
-    cr_expect(w == 0 || memcmp(out, fresh_out, w) == 0);
-    /* and the context still decodes a sound frame after the redo */
-    struct tb_buf data = make_data(7, 5000);
-    struct tb_buf zz = compress(4, &data);
-    cr_assert_eq(lt_decompress(d, LT_CODEC_ZSTD, out, sizeof out, zz.p, zz.len, &w), LT_OK);
-    cr_assert_eq(w, data.len);
-    cr_assert_eq(memcmp(out, data.p, w), 0);
-    tb_buf_release(&data);
-    tb_buf_release(&zz);
-    lt_decomp_free(fresh);
-    lt_decomp_free(d);
+    /* the whole output, and a cap that cuts both (the redo for the exact
+       prefix must not carry history either) */
+    static const size_t caps[] = { sizeof out, 100 };
+    for (int k = 0; k < 2; k++) {
+        struct lt_decomp *fresh = lt_decomp_new(), *d = lt_decomp_new();
+        size_t fresh_w = 0, w = 0;
+        enum lt_err fresh_e = lt_decompress(fresh, LT_CODEC_ZSTD, fresh_out, caps[k], b,
+                                            sizeof b, &fresh_w);
+        enum lt_err ea = lt_decompress(d, LT_CODEC_ZSTD, out, caps[k], a, sizeof a, &w);
+        cr_assert_eq(ea, k ? LT_E_LIMIT : LT_E_MALFORMED); /* stray bytes: no frame */
+        cr_assert_eq(w, k ? 100 : 8427);
+        enum lt_err e = lt_decompress(d, LT_CODEC_ZSTD, out, caps[k], b, sizeof b, &w);
+        cr_expect_eq(e, fresh_e, "cap %zu, after frame A: %d, fresh: %d", caps[k], (int)e,
+                     (int)fresh_e);
+        cr_expect_eq(w, fresh_w, "cap %zu, after frame A: %zu bytes, fresh: %zu", caps[k], w,
+                     fresh_w);
+        cr_expect(w == 0 || memcmp(out, fresh_out, w) == 0);
+        /* and the context still decodes a sound frame */
+        struct tb_buf data = make_data(7, 5000);
+        struct tb_buf zz = compress(4, &data);
+        cr_assert_eq(lt_decompress(d, LT_CODEC_ZSTD, out, sizeof out, zz.p, zz.len, &w), LT_OK);
+        cr_assert_eq(w, data.len);
+        cr_assert_eq(memcmp(out, data.p, w), 0);
+        tb_buf_release(&data);
+        tb_buf_release(&zz);
+        lt_decomp_free(fresh);
+        lt_decomp_free(d);
+    }
 }
 
 static int fail_after = -1;

@@ -39,7 +39,9 @@
 
 struct lt_decomp {
     struct libdeflate_decompressor *ld;
-    ZSTD_DCtx *zd;
+    ZSTD_DCtx *zd;       /* stable output: decodes into dst, no buffer */
+    uint8_t *zws;        /* workspace of the buffering context (zstd_fresh) */
+    size_t zws_cap;
     z_stream zs;
     bool zs_live;
 };
@@ -98,6 +100,7 @@ void lt_decomp_free(struct lt_decomp *d)
         libdeflate_free_decompressor(d->ld);
     if (d->zd)
         ZSTD_freeDCtx(d->zd);
+    lt_free(d->zws);
     if (d->zs_live)
         inflateEnd(&d->zs);
     lt_free(d);
@@ -339,6 +342,41 @@ static enum lt_err zstd_into(ZSTD_DCtx *zd, uint8_t *dst, size_t cap, size_t *of
     }
 }
 
+/* Workspace for any frame the window cap lets through. */
+#define ZWS_MAX ZSTD_estimateDStreamSize((size_t)1 << LT_ZSTD_WINDOW_LOG_MAX)
+
+/*
+ * A buffering context as a fresh one is, without an allocation per use: a
+ * static context made again in d's workspace (ZSTD_initStaticDCtx), which
+ * carves its buffers to the size each frame needs. The workspace grows to
+ * the largest need met. NULL when out of memory.
+ */
+static ZSTD_DCtx *zstd_fresh(struct lt_decomp *d, size_t need)
+{
+    if (need > d->zws_cap) {
+        uint8_t *w = lt_malloc(need);
+        if (!w)
+            return NULL;
+        lt_free(d->zws);
+        d->zws = w;
+        d->zws_cap = need;
+    }
+    ZSTD_DCtx *zd = ZSTD_initStaticDCtx(d->zws, d->zws_cap);
+    if (zd && ZSTD_isError(ZSTD_DCtx_setParameter(zd, ZSTD_d_windowLogMax,
+                                                  LT_ZSTD_WINDOW_LOG_MAX)))
+        zd = NULL;
+    return zd;
+}
+
+/* What the first frame needs; a header zstd refuses needs no buffers. */
+static size_t zstd_need(const uint8_t *src, size_t len)
+{
+    size_t need = ZSTD_estimateDStreamSize_fromFrame(src, len);
+    if (ZSTD_isError(need) || need > ZWS_MAX)
+        need = ZSTD_estimateDCtxSize();
+    return need;
+}
+
 /*
  * A zstd context that buffers output keeps that buffer from frame to
  * frame, and where a corrupt frame fails depended on its size (a block
@@ -346,8 +384,10 @@ static enum lt_err zstd_into(ZSTD_DCtx *zd, uint8_t *dst, size_t cap, size_t *of
  * earlier frame: fuzz_http1 found a flow's output depending on earlier
  * flows of its thread). So frames are decoded into dst itself, by a
  * context that keeps no output buffer; only a stream cut by the cap is
- * decoded again, on a fresh buffering context, for the exact dst_cap
- * bytes the API promises.
+ * decoded again by a buffering context made fresh, for the exact dst_cap
+ * bytes the API promises. Its workspace is sized for the first frame; a
+ * later frame that needs more gets the largest, and legacy frames (v0.5 to
+ * v0.7), which a static context refuses, a context of their own.
  */
 static enum lt_err do_zstd(struct lt_decomp *d, uint8_t *dst, size_t cap,
                            size_t *off, const uint8_t *src, size_t len)
@@ -358,12 +398,22 @@ static enum lt_err do_zstd(struct lt_decomp *d, uint8_t *dst, size_t cap,
     enum lt_err e = zstd_into(d->zd, dst, cap, off, src, len);
     if (e != LT_E_LIMIT)
         return e;
-    ZSTD_DCtx *fresh = zstd_context_new(false);
-    if (!fresh)
+    const size_t needs[2] = { zstd_need(src, len), ZWS_MAX };
+    for (int i = 0; i < 2; i++) {
+        ZSTD_DCtx *zd = zstd_fresh(d, needs[i]);
+        if (!zd)
+            return LT_E_NOMEM;
+        *off = start;
+        e = zstd_stream(zd, dst, cap, off, src, len);
+        if (e != LT_E_NOMEM) /* a static context never allocates */
+            return e;
+    }
+    ZSTD_DCtx *legacy = zstd_context_new(false);
+    if (!legacy)
         return LT_E_NOMEM;
     *off = start;
-    e = zstd_stream(fresh, dst, cap, off, src, len);
-    ZSTD_freeDCtx(fresh);
+    e = zstd_stream(legacy, dst, cap, off, src, len);
+    ZSTD_freeDCtx(legacy);
     return e;
 }
 
