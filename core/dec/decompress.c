@@ -392,8 +392,6 @@ static size_t zstd_need(const uint8_t *src, size_t len)
 static enum lt_err do_zstd(struct lt_decomp *d, uint8_t *dst, size_t cap,
                            size_t *off, const uint8_t *src, size_t len)
 {
-    if (!d->zd && !(d->zd = zstd_context_new(true)))
-        return LT_E_NOMEM;
     const size_t start = *off;
     enum lt_err e = zstd_into(d->zd, dst, cap, off, src, len);
     if (e != LT_E_LIMIT)

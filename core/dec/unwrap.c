@@ -35,6 +35,8 @@
 #define MIN_HEX 16     /* 8 bytes: shorter hex is mostly ids and counters */
 #define MIN_TRIAL 8    /* raw deflate / brotli trials need this many bytes */
 #define MIN_PB_TEXT 6  /* a string this long vouches for an encoded protobuf */
+/* protobuf walker scratch: any path up to LT_PB_DEPTH_MAX (lt_pb_walk) */
+#define PB_SCRATCH (10 * (LT_PB_DEPTH_MAX + 1))
 
 struct walk {
     struct lt_unwrap *u;
@@ -187,8 +189,8 @@ static bool encoded_protobuf(struct lt_unwrap *u, const uint8_t *p, size_t n)
 {
     if (!lt_pb_plausible(p, n))
         return false;
-    const size_t mark = u->top, want = 10 * (LT_PB_DEPTH_MAX + 1);
-    struct lt_pb_scratch s = { lt_unwrap_push(u, want), want, LT_PB_DEPTH_MAX };
+    const size_t mark = u->top;
+    struct lt_pb_scratch s = { lt_unwrap_push(u, PB_SCRATCH), PB_SCRATCH, LT_PB_DEPTH_MAX };
     bool found = false;
     if (s.buf)
         lt_pb_walk(p, n, &s, on_text_leaf, &found);
@@ -357,8 +359,7 @@ static bool try_protobuf(struct walk *w, struct lt_span data, size_t chain_len,
         !lt_pb_plausible(data.p, data.len) || is_texty(data.p, data.len))
         return false;
     size_t mark = u->top;
-    size_t want = 10 * (LT_PB_DEPTH_MAX + 1);
-    struct lt_pb_scratch s = { lt_unwrap_push(u, want), want, 32 };
+    struct lt_pb_scratch s = { lt_unwrap_push(u, PB_SCRATCH), PB_SCRATCH, 32 };
     if (!s.buf)
         return false;
     struct pb_ctx c = { w, chain_len, layers, false };
